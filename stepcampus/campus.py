@@ -1,0 +1,140 @@
+"""`Campus`: the one object the CLI and the desktop call. It owns the learner's data folder:
+the database, the content store, the trusted keys and the default publisher key.
+
+Heavy parts (ORM, migrations, crypto) load on first use, so a screen can show before them.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from stepcampus.errors import InputError, Problem
+from stepcampus.paths import RESOURCES_DIR, SAMPLE_COURSES_DIR, default_data_dir
+from stepcampus.tasks import Task
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import sessionmaker
+
+    from stepcampus.coursepack.contentstore import ContentStore
+    from stepcampus.coursepack.install import InstallResult
+    from stepcampus.coursepack.installed import CourseView
+    from stepcampus.coursepack.keys import TrustStore
+    from stepcampus.coursepack.packagesource import PackageSource
+    from stepcampus.store.models import InstalledCourse
+
+SAMPLE_COURSE = "inclusive-social-protection"
+SAMPLE_KEY = SAMPLE_COURSES_DIR / "sample-publisher.key"
+
+
+class Campus:
+    def __init__(self, data_dir: Path | None = None) -> None:
+        self.data_dir = Path(data_dir) if data_dir else default_data_dir()
+
+    # -- the parts, each made on first use -------------------------------------------------
+    @cached_property
+    def engine(self) -> Engine:
+        from stepcampus.store.database import open_database
+
+        return open_database(self.data_dir / "campus.sqlite")
+
+    @cached_property
+    def sessions(self) -> sessionmaker:
+        from stepcampus.store.database import session_factory
+
+        return session_factory(self.engine)
+
+    @cached_property
+    def content(self) -> ContentStore:
+        from stepcampus.coursepack.contentstore import ContentStore
+
+        return ContentStore(self.data_dir)
+
+    @cached_property
+    def trust(self) -> TrustStore:
+        from stepcampus.coursepack.keys import TrustStore
+
+        return TrustStore(self.data_dir / "trusted-keys", RESOURCES_DIR / "keys")
+
+    @property
+    def default_key_path(self) -> Path:
+        return self.data_dir / "publisher" / "default.key"
+
+    def default_key(self) -> Ed25519PrivateKey:
+        """This machine's publisher key, made (and trusted here) on the first build."""
+        from stepcampus.coursepack.keys import generate_key, load_private_key
+
+        path = self.default_key_path
+        if not path.exists():
+            public = generate_key(path, name="this-computer")
+            self.trust.trust(public)
+        return load_private_key(path)
+
+    def close(self) -> None:
+        if "engine" in self.__dict__:
+            self.engine.dispose()
+
+    # -- installing ------------------------------------------------------------------------
+    def open_source(self, location: str, course_id: str | None = None,
+                    version: str | None = None) -> PackageSource:
+        """A bundle file, a built package folder, or a published tree (URL or folder)."""
+        from stepcampus.coursepack.packagesource import BundlePackage, FolderPackage
+        from stepcampus.sync.download import Tree, is_remote
+
+        path = Path(location)
+        if is_remote(location) or (path.is_dir() and (path / "catalog.json").exists()):
+            return Tree(location).package(course_id, version)
+        if path.is_dir():
+            return FolderPackage(path)
+        if not path.exists():
+            raise InputError(Problem(location, None, "no such file, folder or URL",
+                                     "give a .stepcampus bundle, a package folder or a URL"))
+        return BundlePackage(path)
+
+    def install(self, location: str, course_id: str | None = None, *, version: str | None = None,
+                task: Task | None = None, allow_downgrade: bool = False) -> InstallResult:
+        from stepcampus.coursepack.install import install
+
+        source = self.open_source(location, course_id, version)
+        try:
+            return install(source, content=self.content, sessions=self.sessions,
+                           trust=self.trust, task=task, allow_downgrade=allow_downgrade)
+        finally:
+            source.close()
+
+    def catalog(self, location: str) -> dict[str, Any]:
+        from stepcampus.sync.download import Tree
+
+        with Tree(location) as tree:
+            return tree.catalog()
+
+    def installed(self) -> list[InstalledCourse]:
+        from stepcampus.store.courses import installed_courses
+
+        return installed_courses(self.sessions)
+
+    def course(self, course_id: str) -> CourseView:
+        from stepcampus.coursepack.installed import CourseView
+        from stepcampus.store.courses import get_installed
+
+        row = get_installed(self.sessions, course_id)
+        if row is None:
+            raise InputError(Problem(course_id, None, "this course is not installed",
+                                     "run 'stepcampus list' to see what is"))
+        return CourseView(row.manifest, self.content)
+
+    def ensure_sample_course(self, task: Task | None = None) -> InstallResult | None:
+        """On first start, build the shipped sample course and install it."""
+        if self.installed():
+            return None
+        from stepcampus.coursepack.build import build
+        from stepcampus.coursepack.keys import load_private_key
+
+        with tempfile.TemporaryDirectory() as tmp:
+            result = build(SAMPLE_COURSES_DIR / SAMPLE_COURSE, Path(tmp),
+                           load_private_key(SAMPLE_KEY), task)
+            return self.install(str(result.bundle), task=task)

@@ -1,0 +1,90 @@
+"""An installed course as the desktop reads it: modules, languages, files from the store."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from stepcampus.coursepack.contentstore import ContentStore
+from stepcampus.errors import StepCampusError
+
+
+@dataclass(frozen=True)
+class ModuleInfo:
+    id: str
+    language: str  # the language actually shown (falls back to the default one)
+    title: str
+    duration: int
+    objectives: list[str]
+    key_messages: list[str]
+    file: str
+    quiz: str | None
+    facilitator: str | None
+
+
+class CourseView:
+    def __init__(self, manifest_json: str, content: ContentStore) -> None:
+        self.data: dict[str, Any] = json.loads(manifest_json)
+        self.course: dict[str, Any] = self.data["course"]
+        self.content = content
+        self._files = {f["path"]: f["sha256"] for f in self.data["files"]}
+
+    @property
+    def id(self) -> str:
+        return str(self.course["id"])
+
+    @property
+    def version(self) -> str:
+        return str(self.course["version"])
+
+    @property
+    def default_language(self) -> str:
+        return str(self.course["default_language"])
+
+    def title(self, language: str | None = None) -> str:
+        titles = self.course["title"]
+        return str(titles.get(language or "", titles[self.default_language]))
+
+    @property
+    def module_ids(self) -> list[str]:
+        return [m["id"] for m in self.course["modules"]]
+
+    def module(self, module_id: str, language: str | None = None) -> ModuleInfo:
+        for module in self.course["modules"]:
+            if module["id"] == module_id:
+                texts = module["languages"]
+                lang = language if language in texts else self.default_language
+                text = texts[lang]
+                return ModuleInfo(module_id, lang, text["title"], text["duration"],
+                                  text["objectives"], text["key_messages"], text["file"],
+                                  text.get("quiz"), text.get("facilitator"))
+        raise StepCampusError(f"course {self.id} has no module {module_id!r}")
+
+    def has_file(self, path: str) -> bool:
+        return path in self._files
+
+    def read_bytes(self, path: str) -> bytes:
+        try:
+            return self.content.read(self._files[path])
+        except KeyError:
+            raise StepCampusError(f"course {self.id} has no file {path!r}") from None
+
+    def read_text(self, path: str) -> str:
+        return self.read_bytes(path).decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
+
+    def render_module(self, module_id: str, language: str | None = None):
+        """The module's sanitised HTML, table of contents and paragraph anchors."""
+        from stepcampus.render.frontmatter import split_front_matter
+        from stepcampus.render.markdown import render_markdown
+
+        info = self.module(module_id, language)
+        front = split_front_matter(self.read_text(info.file), info.file)
+        module_files = {text["file"]: module["id"] for module in self.course["modules"]
+                        for text in module["languages"].values()}
+        # A translation may link to a module only the default language has: same target id.
+        for module in self.course["modules"]:
+            module_files.setdefault(f"{info.language}/{module['id']}.md", module["id"])
+        return render_markdown(front.body, module_path=info.file,
+                               package_files=frozenset(self._files),
+                               link_modules=module_files)

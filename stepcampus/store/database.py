@@ -1,0 +1,152 @@
+"""Open the learner database: SQLite in WAL mode, its schema brought to head on the way.
+
+Start-up reads the schema revision with plain sqlite3 and imports Alembic (~0.3 s) only when a
+migration is due.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import URL, Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
+
+from stepcampus.errors import StepCampusError
+from stepcampus.store.schema_version import HEAD, REVISIONS
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+BUSY_TIMEOUT_MS = 5000
+
+SessionFactory = sessionmaker[Session]
+
+
+def open_database(path: Path) -> Engine:
+    """Open (creating if need be) the database at path, migrated to HEAD.
+
+    Raises StepCampusError, changing nothing, for a file that is not a STEP Campus database or
+    whose schema is newer than this program.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if read_revision(path) != HEAD:
+        _migrate(path)
+    engine = create_engine(_url(path))
+    event.listen(engine, "connect", _configure_connection)
+    with engine.connect():  # fail here, not at the first click, if the file cannot be used
+        pass
+    return engine
+
+
+def session_factory(engine: Engine) -> SessionFactory:
+    # Objects stay readable after commit: the UI keeps them once the session is gone.
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def write_session(factory: SessionFactory) -> Iterator[Session]:
+    """A session whose transaction takes SQLite's write lock at once, committed on exit.
+
+    The Python driver would otherwise read outside any transaction and begin only at the first
+    write, so read-then-write actions (never lower a percent, one statement per completion)
+    could interleave with another writer such as sync. busy_timeout makes the lock wait.
+    """
+    with factory() as session, session.begin():
+        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+        yield session
+
+
+def read_revision(path: Path) -> str | None:
+    """The schema revision stored in the file, None if new or empty; opened read-only."""
+    if not path.exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise StepCampusError(f"cannot open the learner database {path}: {exc}") from exc
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        if "alembic_version" not in tables:
+            if tables:
+                raise StepCampusError(
+                    f"{path} is not a STEP Campus learner database (it has tables but no schema "
+                    "version); it was left unchanged"
+                )
+            return None
+        rows = conn.execute("SELECT version_num FROM alembic_version").fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise StepCampusError(f"{path} cannot be read as a database: {exc}") from exc
+    finally:
+        conn.close()
+    if not rows:
+        return None
+    revision = rows[0][0]
+    if len(rows) > 1 or revision not in REVISIONS:
+        found = ", ".join(str(row[0]) for row in rows)
+        raise StepCampusError(
+            f"{path} has schema revision {found}, which this version of STEP Campus does not "
+            f"know (it knows up to {HEAD}): it was probably written by a newer version. Install "
+            "that version or newer; the database was left unchanged."
+        )
+    return revision
+
+
+def alembic_config() -> Config:
+    """Alembic's configuration, built in code: no alembic.ini is shipped or read."""
+    from alembic.config import Config
+
+    config = Config()
+    # ConfigParser interpolates "%"; a user folder may contain one.
+    config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
+    config.set_main_option("path_separator", "os")
+    return config
+
+
+def _migrate(path: Path) -> None:
+    from alembic import command
+    from alembic.util import CommandError
+
+    # A throwaway engine with SQLite's default foreign_keys=OFF: batch migrations copy and drop
+    # tables, and dropping a parent with foreign keys ON would cascade-delete its children.
+    engine = create_engine(_url(path), poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            # One transaction for the whole upgrade: SQLite DDL is transactional, so a failed
+            # migration leaves the file as it was.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            config = alembic_config()
+            config.attributes["connection"] = conn
+            command.upgrade(config, HEAD)
+            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise StepCampusError(
+                    f"migrating {path} to schema {HEAD} broke {len(broken)} references; "
+                    "the database was left unchanged"
+                )
+            conn.commit()
+    except CommandError as exc:
+        raise StepCampusError(f"cannot migrate {path} to schema {HEAD}: {exc}") from exc
+    finally:
+        engine.dispose()
+
+
+def _url(path: Path) -> URL:
+    return URL.create("sqlite", database=str(path))
+
+
+def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")  # first: WAL needs a lock
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+    finally:
+        cursor.close()

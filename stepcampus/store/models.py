@@ -1,0 +1,178 @@
+"""The learner's local store: profiles, installed courses, progress, quizzes and the xAPI outbox.
+
+Any change here needs a new migration in migrations/versions/ and its id in schema_version.py;
+tests compare these models with the migrations.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+# Explicit constraint names, so future batch migrations on SQLite can address them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware datetime kept as fixed-width ISO 8601 UTC text.
+
+    SQLite has no time zones, and SQLAlchemy's DateTime hands back naive values there; fixed
+    width (always microseconds, always +00:00) keeps text order equal to time order.
+    """
+
+    impl = String(32)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: the store keeps aware UTC times only")
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else datetime.fromisoformat(value)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+_PROFILE_FK = "profiles.id"
+
+
+class Profile(Base):
+    __tablename__ = "profiles"
+    __table_args__ = (CheckConstraint("length(trim(name)) > 0", name="name_not_empty"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    # "scrypt$n$r$p$salt$hash"; never the PIN itself.
+    pin_hash: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class InstalledCourse(Base):
+    __tablename__ = "installed_courses"
+
+    course_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    version: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(Text)
+    # Kept byte for byte as signed, so the signature can be checked again at any time.
+    manifest: Mapped[str] = mapped_column(Text)
+    signature: Mapped[str] = mapped_column(Text)
+    key_id: Mapped[str] = mapped_column(String(100))
+    installed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The version replaced by the last install, so it can be rolled back to.
+    previous_version: Mapped[str | None] = mapped_column(String(40))
+    previous_manifest: Mapped[str | None] = mapped_column(Text)
+    previous_signature: Mapped[str | None] = mapped_column(Text)
+    # Keys rotate: checking the previous signature needs the key that made it.
+    previous_key_id: Mapped[str | None] = mapped_column(String(100))
+
+
+class ModuleProgress(Base):
+    __tablename__ = "module_progress"
+    __table_args__ = (
+        UniqueConstraint("profile_id", "course_id", "module_id"),
+        CheckConstraint("percent BETWEEN 0 AND 100", name="percent_range"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    profile_id: Mapped[str] = mapped_column(ForeignKey(_PROFILE_FK, ondelete="CASCADE"))
+    course_id: Mapped[str] = mapped_column(String(100))
+    module_id: Mapped[str] = mapped_column(String(100))
+    position: Mapped[str | None] = mapped_column(String(200))
+    percent: Mapped[int] = mapped_column(Integer, default=0)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Bookmark(Base):
+    __tablename__ = "bookmarks"
+    __table_args__ = (Index("ix_bookmarks_profile_id_course_id", "profile_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    profile_id: Mapped[str] = mapped_column(ForeignKey(_PROFILE_FK, ondelete="CASCADE"))
+    course_id: Mapped[str] = mapped_column(String(100))
+    module_id: Mapped[str] = mapped_column(String(100))
+    anchor: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class QuizAttempt(Base):
+    __tablename__ = "quiz_attempts"
+    __table_args__ = (
+        Index(
+            "ix_quiz_attempts_profile_id_course_id_quiz_id", "profile_id", "course_id", "quiz_id"
+        ),
+        CheckConstraint("state IN ('in_progress', 'finished')", name="state_known"),
+        CheckConstraint("score IS NULL OR score BETWEEN 0 AND 1", name="score_range"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    profile_id: Mapped[str] = mapped_column(ForeignKey(_PROFILE_FK, ondelete="CASCADE"))
+    course_id: Mapped[str] = mapped_column(String(100))
+    quiz_id: Mapped[str] = mapped_column(String(100))  # the module id
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    score: Mapped[float | None] = mapped_column(Float)
+    passed: Mapped[bool | None]
+    state: Mapped[str] = mapped_column(String(20), default="in_progress")
+
+
+class QuizAnswer(Base):
+    __tablename__ = "quiz_answers"
+    __table_args__ = (UniqueConstraint("attempt_id", "question_index"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    attempt_id: Mapped[str] = mapped_column(ForeignKey("quiz_attempts.id", ondelete="CASCADE"))
+    question_index: Mapped[int] = mapped_column(Integer)
+    response: Mapped[str] = mapped_column(Text)  # JSON
+    fraction: Mapped[float | None] = mapped_column(Float)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OutboxStatement(Base):
+    """An xAPI statement waiting for sync; it leaves only once the LRS has acknowledged it."""
+
+    __tablename__ = "outbox_statements"
+    __table_args__ = (Index("ix_outbox_statements_sent_at_created_at", "sent_at", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the statement id
+    # No foreign key: statements already made outlive a deleted profile until sent.
+    profile_id: Mapped[str] = mapped_column(String(32))
+    statement: Mapped[str] = mapped_column(Text)  # JSON
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from stepcampus.progress import activity
+from stepcampus.progress.xapi import VERB_BASE, validate_statement
+from stepcampus.store.database import SessionFactory, open_database, session_factory
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "profile" / "learner.db"
+
+
+@pytest.fixture
+def factory(db_path: Path) -> Iterator[SessionFactory]:
+    engine = open_database(db_path)
+    yield session_factory(engine)
+    engine.dispose()
+
+
+class Outbox:
+    """Watches the outbox: each call returns the statements added since the last, validated."""
+
+    def __init__(self, factory: SessionFactory) -> None:
+        self.factory = factory
+        self.seen: set[str] = set()
+
+    def new(self) -> list[dict[str, Any]]:
+        pending = activity.pending_statements(self.factory, limit=10_000)
+        fresh = [s for s in pending if s["id"] not in self.seen]
+        self.seen.update(s["id"] for s in fresh)
+        for statement in fresh:
+            validate_statement(statement)
+        return fresh
+
+    def one(self, verb: str) -> dict[str, Any]:
+        fresh = self.new()
+        assert [s["verb"]["id"] for s in fresh] == [VERB_BASE + verb]
+        return fresh[0]
+
+
+@pytest.fixture
+def outbox(factory: SessionFactory) -> Outbox:
+    return Outbox(factory)
+
+
+@pytest.fixture
+def learner(factory: SessionFactory) -> str:
+    return activity.create_profile(factory, "Amina").id
