@@ -173,12 +173,6 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_app(args: argparse.Namespace) -> int:
-    from ui.app import run_app
-
-    return run_app(data_dir=args.data_dir, quit_after_start=args.quit_after_start)
-
-
 def build_parser() -> argparse.ArgumentParser:
     from stepcampus import cli_gift, cli_render
 
@@ -234,10 +228,11 @@ def build_parser() -> argparse.ArgumentParser:
     cli_render.add_parser(sub)
     cli_gift.add_parser(sub)
 
-    p = sub.add_parser("app", help="open the desktop app")
-    p.add_argument("--quit-after-start", action="store_true",
-                   help="exit once the main window is shown (for start-up timing)")
-    p.set_defaults(func=cmd_app)
+    # Front-ends add their own commands (the desktop adds `app`): the core never imports them.
+    from importlib.metadata import entry_points
+
+    for entry in entry_points(group="stepcampus.commands"):
+        entry.load()(sub)
     return parser
 
 

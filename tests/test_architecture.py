@@ -27,7 +27,7 @@ def test_core_sources_do_not_import_qt_or_ui() -> None:
 def test_running_the_cli_loads_no_qt(tmp_path: Path) -> None:
     code = ("import sys; from stepcampus.cli import main; main(['--data-dir', sys.argv[1], "
             "'list']); print(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('PySide6', 'ui')))")
+            "('PySide6', 'shiboken6')))")
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True,
                          text=True, check=True).stdout
     assert out.strip().endswith("[]")

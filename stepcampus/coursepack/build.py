@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from stepcampus.coursepack.keys import public_key_of, signature_text
 from stepcampus.coursepack.manifest import FileEntry, make_manifest
-from stepcampus.coursepack.source import require_course
+from stepcampus.coursepack.source import MANIFEST_NAME, require_course
 from stepcampus.tasks import Task
 
 BUNDLE_SUFFIX = ".stepcampus"
@@ -55,10 +55,13 @@ def build(course_dir: Path, out_dir: Path, key: Ed25519PrivateKey,
           task: Task | None = None) -> BuildResult:
     task = task or Task()
     course = require_course(Path(course_dir))
+    # course.yaml is described by the signed manifest itself; shipping it too would make every
+    # version bump cost a download.
+    files = [rel for rel in course.files if rel != MANIFEST_NAME]
     entries: list[FileEntry] = []
     sources: dict[str, Path] = {}
-    for index, rel in enumerate(course.files):
-        task.report(index, len(course.files), f"hashing {rel}")
+    for index, rel in enumerate(files):
+        task.report(index, len(files), f"hashing {rel}")
         sha, size = hash_file(course.root / rel)
         entries.append(FileEntry(rel, sha, size))
         sources.setdefault(sha, course.root / rel)
@@ -81,7 +84,7 @@ def build(course_dir: Path, out_dir: Path, key: Ed25519PrivateKey,
             target = staging / blob_relpath(sha)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(src, target)
-        task.report(len(course.files), len(course.files), "writing the bundle")
+        task.report(len(files), len(files), "writing the bundle")
         staged_bundle = Path(tmp) / bundle.name
         _write_bundle(staged_bundle, manifest, signature, sources, _suffixes(entries))
         if package_dir.exists():

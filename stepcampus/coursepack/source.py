@@ -22,7 +22,7 @@ TEXT_SUFFIXES = {".md", ".yaml", ".yml", ".gift", ".svg", ".txt", ".vtt", ".css"
 MAX_SOURCE_FILE = 256 * 1024 * 1024
 REMOTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 LINK = re.compile(r"(!?)\[[^\]]*\]\(\s*<?([^)\s>]+)")
-REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
+REFERENCE = re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 
 
 @dataclass
@@ -181,17 +181,19 @@ def _check_manifest(doc: Located, out: _Collector) -> dict[str, Any] | None:
         return None
     ok = True
 
-    def bad(key: str, message: str, hint: str = "") -> None:
+    def bad(key: str, message: str, hint: str = "", fatal: bool = False) -> None:
         nonlocal ok
-        ok = False
+        ok = ok and not fatal
         out.add(MANIFEST_NAME, doc.line(key), message, hint)
 
     for key in ("id", "version", "default_language", "languages", "title", "pass_mark",
                 "modules"):
         if key not in data:
-            bad(key, f"the field '{key}' is missing", "add it as the authoring guide shows")
+            bad(key, f"the field '{key}' is missing", "add it as the authoring guide shows",
+                fatal=True)
     if not ok:
         return None
+    # Problems below are reported but do not stop the checks of modules, quizzes and glossaries.
     if not isinstance(data["id"], str) or not ID_PATTERN.match(data["id"]):
         bad("id", f"id {data['id']!r} is not valid", "use lower-case letters, digits and hyphens")
     if not isinstance(data["version"], str) or not VERSION_PATTERN.match(data["version"]):
@@ -199,16 +201,18 @@ def _check_manifest(doc: Located, out: _Collector) -> dict[str, Any] | None:
             "write it as a quoted string such as '1.0.0'")
     languages = data["languages"]
     if not isinstance(languages, list) or not languages:
-        bad("languages", "languages must be a non-empty list", "e.g. [en, fr, es]")
+        bad("languages", "languages must be a non-empty list", "e.g. [en, fr, es]", fatal=True)
         languages = []
     for index, lang in enumerate(languages):
         if not isinstance(lang, str) or not is_known_language(lang):
-            ok = False
             out.add(MANIFEST_NAME, doc.line("languages", index), f"unknown language {lang!r}",
                     "use a two-letter ISO 639-1 code such as en, fr or es")
+    # Reported once above; the other checks go on with the languages that make sense.
+    data["languages"] = languages = [lang for lang in languages
+                                     if isinstance(lang, str) and is_known_language(lang)]
     if data["default_language"] not in languages:
         bad("default_language", f"default language {data['default_language']!r} is not listed "
-            "in languages", "add it to languages")
+            "in languages", "add it to languages", fatal=True)
     title = data["title"]
     if not isinstance(title, dict) or not all(isinstance(v, str) and v.strip()
                                               for v in title.values()):
@@ -230,19 +234,20 @@ def _check_manifest(doc: Located, out: _Collector) -> dict[str, Any] | None:
         bad("pass_mark", f"pass mark {pass_mark!r} is not a percentage", "use 0 to 100")
     modules = data["modules"]
     if not isinstance(modules, list) or not modules:
-        bad("modules", "modules must list the module ids in reading order")
+        bad("modules", "modules must list the module ids in reading order", fatal=True)
         modules = []
     seen: set[str] = set()
     for index, module_id in enumerate(modules):
         line = doc.line("modules", index)
         if not isinstance(module_id, str) or not ID_PATTERN.match(module_id):
-            ok = False
             out.add(MANIFEST_NAME, line, f"module id {module_id!r} is not valid",
                     "use lower-case letters, digits and hyphens, as in the file name")
         elif module_id in seen:
-            ok = False
             out.add(MANIFEST_NAME, line, f"module {module_id!r} is listed twice")
-        seen.add(str(module_id))
+        else:
+            seen.add(module_id)
+    # Already reported; the module checks go on with the ids that can name a file.
+    data["modules"] = list(dict.fromkeys(m for m in modules if m in seen))
     for key in ("prerequisites",):
         value = data.get(key, [])
         if value is not None and (not isinstance(value, list)

@@ -1,0 +1,81 @@
+"""`stepcampus gift FILE`: read a Moodle GIFT file; print it as JSON or write it back as GIFT."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from stepcampus.coursepack.gift import parse_gift, questions_to_json, to_gift
+from stepcampus.errors import InputError, Problem
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register the `gift` subcommand on an argparse subparsers object."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "gift",
+        help="check a Moodle GIFT quiz file; print it as JSON or as GIFT",
+        description="Read a Moodle GIFT file, list every problem in it, and print the "
+        "questions as JSON (default) or write them back as GIFT.",
+    )
+    parser.add_argument("file", type=Path, metavar="FILE", help="the GIFT file (UTF-8)")
+    parser.add_argument("--to-gift", action="store_true",
+                        help="write GIFT instead of JSON (normalised, same questions)")
+    parser.add_argument("-o", "--output", type=Path, metavar="OUT",
+                        help="write to OUT instead of standard output")
+    parser.set_defaults(func=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        questions = parse_gift(_read(args.file), source=str(args.file))
+    except InputError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 2
+    text = to_gift(questions) if args.to_gift else questions_to_json(questions) + "\n"
+    if args.output is None:
+        _write_utf8(text)
+        return 0
+    try:
+        # newline="" keeps "\n" on Windows too, so the file is the same everywhere.
+        args.output.write_text(text, encoding="utf-8", newline="")
+    except OSError as exc:
+        print(f"{args.output}: cannot write: {exc.strerror}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point for tests: `main(["gift", "FILE", ...])`."""
+    parser = argparse.ArgumentParser(prog="stepcampus")
+    add_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+def _read(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(Problem(str(path), None, f"cannot read: {exc.strerror}")) from exc
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(Problem(str(path), line, "not UTF-8 text",
+                                 "save the file as UTF-8")) from exc
+
+
+def _write_utf8(text: str) -> None:
+    # The console encoding may not be UTF-8 (Windows), but piped output must be.
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    buffer.write(text.encode("utf-8"))
+    buffer.flush()

@@ -1,0 +1,19 @@
+"""The desktop's subcommands of `stepcampus`, registered through an entry point so the core
+CLI never imports the UI. Qt loads only when one of them runs."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("app", help="open the desktop app")
+    p.add_argument("--quit-after-start", action="store_true",
+                   help="exit once the main window is shown (for start-up timing)")
+    p.set_defaults(func=run_app_command)
+
+
+def run_app_command(args: argparse.Namespace) -> int:
+    from ui.app import run_app
+
+    return run_app(data_dir=args.data_dir, quit_after_start=args.quit_after_start)
