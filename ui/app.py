@@ -9,7 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, QObject, QRunnable, Qt, QThreadPool, QTimer, QUrl, Signal
+from PySide6.QtGui import QImage, QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -46,6 +47,24 @@ class _Job(QRunnable):
             self.signals.failed.emit(str(exc))
 
 
+# QTextBrowser understands a subset of CSS 2: enough for readable text, boxes and tables.
+MODULE_CSS = """
+body { font-size: 11pt; line-height: 140%; }
+h1 { font-size: 20pt; color: #17324d; }
+h2 { font-size: 15pt; color: #17324d; margin-top: 18px; }
+h3 { font-size: 12.5pt; color: #17324d; }
+table { border-collapse: collapse; margin: 8px 0; }
+th { background: #e6edf4; padding: 4px 8px; border: 1px solid #b7c4d1; }
+td { padding: 4px 8px; border: 1px solid #c9d3dd; }
+div.admonition { background: #fff8e1; border: 1px solid #e8c66a; padding: 6px 10px; }
+p.admonition-title { font-weight: bold; }
+h2.case-study { color: #7a3b00; }
+h2.activity-individual, h2.activity-group { color: #1f6b3a; }
+.footnote { font-size: 9.5pt; color: #444; }
+.missing-image { color: #8a1c1c; font-style: italic; }
+"""
+
+
 class ModuleBrowser(QTextBrowser):
     """Resolves the package's `pkg:` images from the content store; never the network."""
 
@@ -54,12 +73,17 @@ class ModuleBrowser(QTextBrowser):
         self.course = None
         self.setOpenLinks(False)
         self.setAccessibleName("Module text")
+        self.document().setDefaultStyleSheet(MODULE_CSS)
+        self.document().setDocumentMargin(18)
 
-    def loadResource(self, kind: int, url: QUrl):
+    def loadResource(self, kind: int, url: QUrl) -> object:  # noqa: N802 - Qt's name
         if url.scheme() == "pkg" and self.course is not None:
             path = url.path()
             if self.course.has_file(path):
-                return self.course.read_bytes(path)
+                data = self.course.read_bytes(path)
+                if kind == QTextDocument.ResourceType.ImageResource:
+                    return QImage.fromData(data)
+                return QByteArray(data)
         return None
 
 
@@ -87,6 +111,8 @@ class MainWindow(QMainWindow):
         split.addWidget(left)
         split.addWidget(self.reader)
         split.setStretchFactor(1, 3)
+        split.setSizes([340, 760])
+        self.modules.setWordWrap(True)
         self.setCentralWidget(split)
         self.statusBar().addWidget(self.status, 1)
         self.statusBar().addPermanentWidget(self.progress)
