@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
         questions = parse_gift(_read(args.file), source=str(args.file))
     except InputError as exc:
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
+            print(f"error: {problem}", file=sys.stderr)
         return 2
     text = to_gift(questions) if args.to_gift else questions_to_json(questions) + "\n"
     if args.output is None:
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         # newline="" keeps "\n" on Windows too, so the file is the same everywhere.
         args.output.write_text(text, encoding="utf-8", newline="")
     except OSError as exc:
-        print(f"{args.output}: cannot write: {exc.strerror}", file=sys.stderr)
+        print(f"error: {args.output}: cannot write: {exc.strerror}", file=sys.stderr)
         return 1
     return 0
 

@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
         module = render_module_file(args.file, args.package_root)
     except InputError as exc:
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
+            print(f"error: {problem}", file=sys.stderr)
         return 2
     _write_utf8(module.html + "\n")
     return 0

@@ -76,7 +76,7 @@ class ModuleBrowser(QTextBrowser):
         self.document().setDefaultStyleSheet(MODULE_CSS)
         self.document().setDocumentMargin(18)
 
-    def loadResource(self, kind: int, url: QUrl) -> object:  # noqa: N802 - Qt's name
+    def loadResource(self, kind: int, url: QUrl) -> object:
         if url.scheme() == "pkg" and self.course is not None:
             path = url.path()
             if self.course.has_file(path):

@@ -51,8 +51,8 @@ def test_bad_file_lists_every_problem_and_exits_2(
     captured = capsys.readouterr()
     assert captured.out == ""
     lines = captured.err.splitlines()
-    assert lines[0].startswith(f"{bad}:3: '{{' is never closed")
-    assert lines[1].startswith(f"{bad}:5: numerical answer 'pi' is not a number")
+    assert lines[0].startswith(f"error: {bad}:3: '{{' is never closed")
+    assert lines[1].startswith(f"error: {bad}:5: numerical answer 'pi' is not a number")
 
 
 def test_missing_and_non_utf8_files_exit_2(
