@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,14 +46,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {args.output}: cannot write: {exc.strerror}", file=sys.stderr)
         return 1
     return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point for tests: `main(["gift", "FILE", ...])`."""
-    parser = argparse.ArgumentParser(prog="stepcampus")
-    add_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return int(args.func(args))
 
 
 def _read(path: Path) -> str:

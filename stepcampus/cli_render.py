@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,14 +38,6 @@ def run(args: argparse.Namespace) -> int:
         return 2
     _write_utf8(module.html + "\n")
     return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point for tests: `main(["render", "FILE.md", ...])`."""
-    parser = argparse.ArgumentParser(prog="stepcampus")
-    add_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return int(args.func(args))
 
 
 def _write_utf8(text: str) -> None:

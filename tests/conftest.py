@@ -16,6 +16,7 @@ from stepcampus.campus import SAMPLE_COURSE, SAMPLE_KEY, Campus
 from stepcampus.coursepack.build import BuildResult, build
 from stepcampus.coursepack.keys import load_private_key
 from stepcampus.paths import SAMPLE_COURSES_DIR
+from stepcampus.store.database import SessionFactory, open_database, session_factory
 
 SAMPLE_SOURCE = SAMPLE_COURSES_DIR / SAMPLE_COURSE
 
@@ -44,6 +45,19 @@ def course_copy(tmp_path: Path) -> Path:
     target = tmp_path / "course"
     shutil.copytree(SAMPLE_SOURCE, target)
     return target
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "profile" / "learner.db"
+
+
+@pytest.fixture
+def factory(db_path: Path) -> Iterator[SessionFactory]:
+    """A fresh, migrated store database and its session factory."""
+    engine = open_database(db_path)
+    yield session_factory(engine)
+    engine.dispose()
 
 
 @pytest.fixture

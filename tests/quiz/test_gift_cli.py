@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from stepcampus import cli_gift
+from stepcampus import cli, cli_gift
 from stepcampus.coursepack.gift import parse_gift
 
 SAMPLE = Path(__file__).parent / "data" / "all_types.gift"
 
 
 def test_prints_json_by_default(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli_gift.main(["gift", str(SAMPLE)]) == 0
+    assert cli.main(["gift", str(SAMPLE)]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data[0]["type"] == "multichoice"
     assert data[0]["category"] == "social-protection/unit 1"
@@ -24,7 +24,7 @@ def test_prints_json_by_default(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_writes_gift_back(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli_gift.main(["gift", str(SAMPLE), "--to-gift"]) == 0
+    assert cli.main(["gift", str(SAMPLE), "--to-gift"]) == 0
     written = capsys.readouterr().out
     assert written.startswith("$CATEGORY: social-protection/unit 1\n")
     assert parse_gift(written) == parse_gift(SAMPLE.read_text(encoding="utf-8"))
@@ -32,13 +32,13 @@ def test_writes_gift_back(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_writes_to_output_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out.gift"
-    assert cli_gift.main(["gift", str(SAMPLE), "--to-gift", "-o", str(out)]) == 0
+    assert cli.main(["gift", str(SAMPLE), "--to-gift", "-o", str(out)]) == 0
     assert capsys.readouterr().out == ""
     assert b"\r\n" not in out.read_bytes()
     assert parse_gift(out.read_text(encoding="utf-8")) == parse_gift(
         SAMPLE.read_text(encoding="utf-8"))
     json_out = tmp_path / "out.json"
-    assert cli_gift.main(["gift", str(SAMPLE), "--output", str(json_out)]) == 0
+    assert cli.main(["gift", str(SAMPLE), "--output", str(json_out)]) == 0
     assert json.loads(json_out.read_text(encoding="utf-8"))[0]["name"] == "Cash transfers"
 
 
@@ -47,7 +47,7 @@ def test_bad_file_lists_every_problem_and_exits_2(
 ) -> None:
     bad = tmp_path / "bad.gift"
     bad.write_text("::A::Q {=a ~b}\n\n::B::Q {=a ~b\n\n::C::Q {#pi}\n", encoding="utf-8")
-    assert cli_gift.main(["gift", str(bad)]) == 2
+    assert cli.main(["gift", str(bad)]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
     lines = captured.err.splitlines()
@@ -58,11 +58,11 @@ def test_bad_file_lists_every_problem_and_exits_2(
 def test_missing_and_non_utf8_files_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert cli_gift.main(["gift", str(tmp_path / "nope.gift")]) == 2
+    assert cli.main(["gift", str(tmp_path / "nope.gift")]) == 2
     assert "cannot read" in capsys.readouterr().err
     latin = tmp_path / "latin.gift"
     latin.write_bytes(b"Q {=a ~b}\n\nCaf\xe9 {T}\n")
-    assert cli_gift.main(["gift", str(latin)]) == 2
+    assert cli.main(["gift", str(latin)]) == 2
     assert f"{latin}:3: not UTF-8 text" in capsys.readouterr().err
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from stepcampus import cli_render
+from stepcampus import cli, cli_render
 
 from .htmltree import find, urls
 
@@ -25,7 +25,7 @@ def write_package(root: Path) -> Path:
 
 def test_prints_sanitised_html(tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     module = write_package(tmp_path / "course")
-    assert cli_render.main(["render", str(module), "--package-root", str(tmp_path / "course")]) == 0
+    assert cli.main(["render", str(module), "--package-root", str(tmp_path / "course")]) == 0
     out, err = capsysbinary.readouterr()
     html = out.decode("utf-8")  # UTF-8 whatever the console encoding
     assert err == b""
@@ -37,7 +37,7 @@ def test_prints_sanitised_html(tmp_path: Path, capsysbinary: pytest.CaptureFixtu
 def test_bad_file_exits_2_naming_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "broken.md"
     bad.write_text("---\ntitle: [unclosed\nnext: 1\n---\nbody\n", encoding="utf-8")
-    assert cli_render.main(["render", str(bad)]) == 2
+    assert cli.main(["render", str(bad)]) == 2
     out, err = capsys.readouterr()
     assert out == ""
     assert f"{bad}:3" in err
@@ -46,12 +46,12 @@ def test_bad_file_exits_2_naming_it(tmp_path: Path, capsys: pytest.CaptureFixtur
 def test_bad_utf8_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "latin1.md"
     bad.write_bytes(b"ok\n\xe9t\xe9\n")
-    assert cli_render.main(["render", str(bad)]) == 2
+    assert cli.main(["render", str(bad)]) == 2
     assert f"{bad}:2" in capsys.readouterr().err
 
 
 def test_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli_render.main(["render", str(tmp_path / "absent.md")]) == 2
+    assert cli.main(["render", str(tmp_path / "absent.md")]) == 2
     assert "absent.md" in capsys.readouterr().err
 
 
