@@ -71,6 +71,16 @@ def test_hostile_bundle(case: str, tmp_path: Path, sample_build, campus: Campus)
     assert not (tmp_path.parent / "evil.txt").exists()
 
 
+def test_oversized_entry(sample_build, campus: Campus, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A real 1 GiB entry is too slow for a test: lower the limit below the sample's largest file.
+    from stepcampus.coursepack import packagesource
+
+    monkeypatch.setattr(packagesource, "MAX_ENTRY_BYTES", 10_000)
+    with pytest.raises(InputError, match=r"entry is too large \(\d+ bytes\)"):
+        campus.install(str(sample_build.bundle))
+    assert snapshot(campus) == ([], set())
+
+
 def test_wrong_hash_in_bundle(tmp_path: Path, sample_build, campus: Campus) -> None:
     manifest = json.loads(sample_build.manifest)
     target = manifest["files"][0]["sha256"]

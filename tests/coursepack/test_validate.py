@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
 from stepcampus.cli import main
+from stepcampus.coursepack.gift import parse_gift
 from stepcampus.coursepack.source import load_course
 from tests.conftest import SAMPLE_SOURCE
 
@@ -32,9 +35,16 @@ def test_sample_course_meets_the_content_brief() -> None:
         for marker in ("{ .case-study }", "{ .activity-individual }", "{ .activity-group }"):
             assert marker in body, (module_id, marker)
         assert en.objectives and en.quiz and en.facilitator
+        questions = parse_gift((SAMPLE_SOURCE / en.quiz).read_text(encoding="utf-8"))
+        scored = [q for q in questions if q.type != "description"]
+        assert len(scored) >= 6 and len({q.type for q in scored}) >= 4, module_id
     for module_id in course.meta["modules"][:2]:
         assert {"en", "fr", "es"} <= set(course.modules[module_id])
+        for lang in ("fr", "es"):
+            assert course.modules[module_id][lang].quiz == f"{lang}/quizzes/{module_id}.gift"
     assert set(course.glossaries) == {"en", "fr", "es"}
+    for path in course.glossaries.values():
+        assert len(yaml.safe_load((SAMPLE_SOURCE / path).read_text(encoding="utf-8"))) >= 30
 
 
 MODULE_WITH_PROBLEMS = """---
