@@ -12,15 +12,21 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stepcampus.errors import Cancelled, InputError, StepCampusError
 from stepcampus.tasks import Task
+
+if TYPE_CHECKING:  # the real imports wait until a command needs them: `--help` stays fast
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from stepcampus.campus import Campus
 
 EXIT_PROBLEMS = 1
 EXIT_BAD_INPUT = 2
 
 
-def _campus(args: argparse.Namespace):
+def _campus(args: argparse.Namespace) -> Campus:
     from stepcampus.campus import Campus
 
     return Campus(args.data_dir)
@@ -66,7 +72,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _signing_key(args: argparse.Namespace):
+def _signing_key(args: argparse.Namespace) -> Ed25519PrivateKey:
     from stepcampus.coursepack.keys import load_private_key
 
     if args.key:

@@ -7,6 +7,7 @@ the UI thread, so start-up does not wait for the ORM or the first install of the
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QObject, QRunnable, Qt, QThreadPool, QTimer, QUrl, Signal
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from stepcampus.campus import Campus
+from stepcampus.store.models import InstalledCourse
 
 
 class _Signals(QObject):
@@ -35,7 +37,7 @@ class _Signals(QObject):
 class _Job(QRunnable):
     """Runs one core call on the thread pool and reports back through signals."""
 
-    def __init__(self, work) -> None:
+    def __init__(self, work: Callable[[], object]) -> None:
         super().__init__()
         self.work = work
         self.signals = _Signals()
@@ -126,7 +128,7 @@ class MainWindow(QMainWindow):
         job.signals.failed.connect(self._failed)
         QThreadPool.globalInstance().start(job)
 
-    def _library_ready(self, rows: list) -> None:
+    def _library_ready(self, rows: list[InstalledCourse]) -> None:
         self.progress.hide()
         self.status.setText(f"{len(rows)} course(s) installed")
         self.courses.clear()

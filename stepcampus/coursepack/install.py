@@ -3,6 +3,7 @@ switch versions in one step. Nothing the learner sees changes until every file i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -105,7 +106,7 @@ def referenced_blobs(sessions: sessionmaker) -> set[str]:
     return keep
 
 
-def check_content(manifest: Manifest, read, label: str) -> None:
+def check_content(manifest: Manifest, read: Callable[[str], bytes], label: str) -> None:
     """Parse what the desktop will parse later, so a broken package fails now, not mid-lesson."""
     from stepcampus.coursepack.gift import parse_gift
     from stepcampus.render.frontmatter import split_front_matter

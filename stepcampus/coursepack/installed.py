@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stepcampus.coursepack.contentstore import ContentStore
 from stepcampus.errors import StepCampusError
+
+if TYPE_CHECKING:
+    from stepcampus.render.markdown import Rendered
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ class CourseView:
     def read_text(self, path: str) -> str:
         return self.read_bytes(path).decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
 
-    def render_module(self, module_id: str, language: str | None = None):
+    def render_module(self, module_id: str, language: str | None = None) -> Rendered:
         """The module's sanitised HTML, table of contents and paragraph anchors."""
         from stepcampus.render.frontmatter import split_front_matter
         from stepcampus.render.markdown import render_markdown
