@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from stepcampus.coursepack.gift import parse_gift, questions_to_json, to_gift
-from stepcampus.errors import InputError, Problem
+from stepcampus.textfile import read_text, write_stdout
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -29,15 +29,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        questions = parse_gift(_read(args.file), source=str(args.file))
-    except InputError as exc:
-        for problem in exc.problems:
-            print(f"error: {problem}", file=sys.stderr)
-        return 2
+    questions = parse_gift(read_text(args.file), source=str(args.file))
     text = to_gift(questions) if args.to_gift else questions_to_json(questions) + "\n"
     if args.output is None:
-        _write_utf8(text)
+        write_stdout(text)
         return 0
     try:
         # newline="" keeps "\n" on Windows too, so the file is the same everywhere.
@@ -46,27 +41,3 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {args.output}: cannot write: {exc.strerror}", file=sys.stderr)
         return 1
     return 0
-
-
-def _read(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(Problem(str(path), None, f"cannot read: {exc.strerror}")) from exc
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(Problem(str(path), line, "not UTF-8 text",
-                                 "save the file as UTF-8")) from exc
-
-
-def _write_utf8(text: str) -> None:
-    # The console encoding may not be UTF-8 (Windows), but piped output must be.
-    buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is None:
-        sys.stdout.write(text)
-        return
-    sys.stdout.flush()
-    buffer.write(text.encode("utf-8"))
-    buffer.flush()

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
-from stepcampus.errors import InputError
 from stepcampus.render.markdown import render_module_file
+from stepcampus.textfile import write_stdout
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -30,23 +29,6 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        module = render_module_file(args.file, args.package_root)
-    except InputError as exc:
-        for problem in exc.problems:
-            print(f"error: {problem}", file=sys.stderr)
-        return 2
-    _write_utf8(module.html + "\n")
+    module = render_module_file(args.file, args.package_root)
+    write_stdout(module.html + "\n")
     return 0
-
-
-def _write_utf8(text: str) -> None:
-    # The console encoding may not be UTF-8 (Windows), but piped HTML must be.
-    out = sys.stdout
-    buffer = getattr(out, "buffer", None)
-    if buffer is None:
-        out.write(text)
-        return
-    out.flush()
-    buffer.write(text.encode("utf-8"))
-    buffer.flush()

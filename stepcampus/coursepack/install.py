@@ -15,6 +15,7 @@ from stepcampus.coursepack.manifest import Manifest, verify
 from stepcampus.coursepack.packagesource import BundlePackage, PackageSource
 from stepcampus.errors import InputError, Problem
 from stepcampus.tasks import Task
+from stepcampus.textfile import decode_utf8
 
 
 @dataclass(frozen=True)
@@ -118,11 +119,7 @@ def check_content(manifest: Manifest, read: Callable[[str], bytes], label: str) 
             continue
         where = f"{label}!{entry.path}"
         try:
-            text = read(entry.sha256).decode("utf-8")
-        except UnicodeDecodeError as exc:
-            problems.append(Problem(where, None, f"is not valid UTF-8 ({exc.reason})"))
-            continue
-        try:
+            text = decode_utf8(read(entry.sha256), where)
             if suffix == ".md":
                 split_front_matter(text, where)
             elif suffix == ".gift":

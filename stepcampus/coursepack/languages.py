@@ -1,6 +1,4 @@
-"""Language codes a course may declare: ISO 639-1, and the ones the suite's interface ships."""
-
-INTERFACE_LANGUAGES = ("en", "fr", "es")
+"""Language codes a course may declare: ISO 639-1."""
 
 ISO_639_1 = frozenset(
     """

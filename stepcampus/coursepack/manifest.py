@@ -12,6 +12,7 @@ from typing import Any
 from stepcampus.coursepack.keys import PublicKey, TrustStore, decode_signature, key_id_of
 from stepcampus.coursepack.source import ID_PATTERN, VERSION_PATTERN
 from stepcampus.errors import InputError, Problem
+from stepcampus.textfile import decode_utf8
 
 FORMAT = "stepcampus-package"
 FORMAT_VERSION = 1
@@ -49,9 +50,6 @@ class Manifest:
     def version(self) -> str:
         return str(self.course["version"])
 
-    def by_path(self) -> dict[str, FileEntry]:
-        return {entry.path: entry for entry in self.files}
-
     def blobs(self) -> dict[str, int]:
         """Distinct content hashes and their sizes (identical files are stored once)."""
         return {entry.sha256: entry.size for entry in self.files}
@@ -82,11 +80,9 @@ def parse_manifest(raw: bytes, signature: bytes, source: str) -> tuple[dict[str,
     if len(raw) > MAX_MANIFEST_BYTES:
         raise InputError(Problem(source, None, "the manifest is implausibly large",
                                  "this is not a STEP Campus package"))
+    text = decode_utf8(raw, source)
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(Problem(source, line, "the manifest is not valid UTF-8")) from None
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(Problem(source, exc.lineno, f"the manifest is not valid JSON: {exc.msg}",
                                  "the package was damaged: get it again")) from None

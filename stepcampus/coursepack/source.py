@@ -14,11 +14,11 @@ from typing import Any
 from stepcampus.coursepack.languages import is_known_language
 from stepcampus.coursepack.yamlfile import Located, load_yaml
 from stepcampus.errors import InputError, Problem
+from stepcampus.textfile import decode_utf8
 
 MANIFEST_NAME = "course.yaml"
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 VERSION_PATTERN = re.compile(r"^\d+\.\d+\.\d+$")
-TEXT_SUFFIXES = {".md", ".yaml", ".yml", ".gift", ".svg", ".txt", ".vtt", ".css", ".json"}
 MAX_SOURCE_FILE = 256 * 1024 * 1024
 REMOTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 LINK = re.compile(r"(!?)\[[^\]]*\]\(\s*<?([^)\s>]+)")
@@ -153,12 +153,10 @@ def _list_files(root: Path, out: _Collector) -> list[str]:
 
 
 def read_text(root: Path, rel: str, out: _Collector) -> str | None:
-    raw = (root / rel).read_bytes()
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        out.add(rel, line, "is not valid UTF-8", "save the file as UTF-8")
+        text = decode_utf8((root / rel).read_bytes(), rel)
+    except InputError as exc:
+        out.absorb(exc)
         return None
     return text.removeprefix("\ufeff").replace("\r\n", "\n")
 

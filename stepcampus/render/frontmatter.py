@@ -7,10 +7,12 @@ straight to the mistake.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from stepcampus.errors import InputError, Problem
+from stepcampus.textfile import read_text
+
+__all__ = ["FrontMatter", "read_text", "split_front_matter"]
 
 _FENCE = "---"
 
@@ -22,27 +24,6 @@ class FrontMatter:
     meta: dict[str, Any] = field(default_factory=dict)
     body: str = ""
     body_line: int = 1  # 1-based, so later errors about the body can name real lines
-
-
-def read_text(path: Path | str) -> str:
-    """Read a UTF-8 file; an unreadable or non-UTF-8 file is an InputError naming the line."""
-    source = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(Problem(source, None, f"cannot read the file: {exc.strerror}")) from exc
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(
-            Problem(
-                source,
-                line,
-                f"not valid UTF-8 (byte 0x{data[exc.start]:02x})",
-                "save the file with UTF-8 encoding",
-            )
-        ) from exc
 
 
 def split_front_matter(text: str, source: str) -> FrontMatter:

@@ -63,7 +63,7 @@ def test_missing_and_non_utf8_files_exit_2(
     latin = tmp_path / "latin.gift"
     latin.write_bytes(b"Q {=a ~b}\n\nCaf\xe9 {T}\n")
     assert cli.main(["gift", str(latin)]) == 2
-    assert f"{latin}:3: not UTF-8 text" in capsys.readouterr().err
+    assert f"{latin}:3: is not valid UTF-8" in capsys.readouterr().err
 
 
 def test_registers_on_a_main_parser() -> None:
