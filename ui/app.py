@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QObject, QRunnable, Qt, QThreadPool, QTimer, QUrl, Signal
 from PySide6.QtGui import QImage, QTextDocument
@@ -26,7 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from stepcampus.campus import Campus
-from stepcampus.store.models import InstalledCourse
+
+if TYPE_CHECKING:  # the ORM loads off the UI thread, after the window shows
+    from stepcampus.store.models import InstalledCourse
 
 
 class _Signals(QObject):

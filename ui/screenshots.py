@@ -12,12 +12,21 @@ import sys
 import tempfile
 from pathlib import Path
 
-# (file name, module row, anchor to scroll to) for each screen worth looking at
+# (file name, module row, anchor to scroll to) for each screen worth looking at; Qt scrolls
+# to paragraph and heading ids, not to table ids
 SHOTS = [
     ("reader-first-module.png", 0, None),
-    ("reader-table-and-case-study.png", 1, "table-2"),
+    ("reader-case-study.png", 1, "case-study-community-based-health-insurance-in-rwanda"),
     ("reader-figure.png", 5, "p-6"),
 ]
+
+
+def settle(app: object, rounds: int = 5) -> None:
+    """Let Qt finish layout and painting (offscreen there is no window manager to wait for)."""
+    from PySide6.QtCore import QEventLoop
+
+    for _ in range(rounds):
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)  # type: ignore[attr-defined]
 
 
 def main(argv: list[str]) -> int:
@@ -28,7 +37,7 @@ def main(argv: list[str]) -> int:
     out.mkdir(parents=True, exist_ok=True)
     if not os.environ.get("DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
     from stepcampus.campus import Campus
@@ -44,11 +53,10 @@ def main(argv: list[str]) -> int:
             app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 100)
         for name, row, anchor in SHOTS:
             window.modules.setCurrentRow(row)
-            app.processEvents()
+            settle(app)  # lay the new text out before scrolling in it
             if anchor:
                 window.reader.scrollToAnchor(anchor)
-            QTimer.singleShot(50, app.quit)
-            app.exec()
+                settle(app)
             window.grab().save(str(out / name))
             print(out / name)
         window.campus.close()
