@@ -20,6 +20,9 @@ MANIFEST_NAME = "course.yaml"
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 VERSION_PATTERN = re.compile(r"^\d+\.\d+\.\d+$")
 MAX_SOURCE_FILE = 256 * 1024 * 1024
+MANIFEST_FIELDS = ("id", "version", "default_language", "languages", "title", "description",
+                   "authors", "licence", "pass_mark", "prerequisites", "modules")
+MODULE_FIELDS = ("title", "duration", "objectives", "key_messages")
 REMOTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 LINK = re.compile(r"(!?)\[[^\]]*\]\(\s*<?([^)\s>]+)")
 REFERENCE = re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
@@ -184,6 +187,7 @@ def _check_manifest(doc: Located, out: _Collector) -> dict[str, Any] | None:
         ok = ok and not fatal
         out.add(MANIFEST_NAME, doc.line(key), message, hint)
 
+    _unknown_fields(data, MANIFEST_FIELDS, doc, MANIFEST_NAME, out)
     for key in ("id", "version", "default_language", "languages", "title", "pass_mark",
                 "modules"):
         if key not in data:
@@ -258,6 +262,19 @@ def _check_manifest(doc: Located, out: _Collector) -> dict[str, Any] | None:
     if not isinstance(data.get("licence", ""), str):
         bad("licence", "licence must be a text such as CC-BY-4.0")
     return data if ok else None
+
+
+def _unknown_fields(data: dict[str, Any], known: tuple[str, ...], doc: Located, rel: str,
+                    out: _Collector) -> None:
+    """A misspelt field would otherwise be silently ignored, and reported as 'missing'."""
+    import difflib
+
+    for key in data:
+        if key not in known:
+            close = difflib.get_close_matches(str(key), known, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else \
+                "known fields: " + ", ".join(known)
+            out.add(rel, doc.line(key), f"unknown field '{key}'", hint)
 
 
 def _check_language_folders(course: CourseSource, doc: Located, out: _Collector) -> None:
@@ -341,6 +358,7 @@ def _load_module_text(course: CourseSource, rel: str, out: _Collector) -> Module
     fm_text = "\n".join(source.split("\n")[1: max(fm.body_line - 2, 1)])
     located = load_yaml(fm_text, rel, 2) if fm.meta else Located({}, {})
     meta = fm.meta
+    _unknown_fields(meta, MODULE_FIELDS, located, rel, out)
     ok = True
 
     def bad(key: str, message: str, hint: str) -> None:

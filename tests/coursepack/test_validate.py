@@ -127,3 +127,16 @@ def test_not_a_course(tmp_path: Path, capsys) -> None:
     assert code == 1
     assert lines == ["course.yaml: the course manifest is missing "
                      "(create course.yaml as the authoring guide shows)"]
+
+
+def test_misspelt_fields_are_named_with_a_suggestion(course_copy: Path, capsys) -> None:
+    module = course_copy / "en" / "social-integration.md"
+    module.write_text(module.read_text().replace("\nobjectives:", "\nobjectivs:", 1))
+    manifest = course_copy / "course.yaml"
+    manifest.write_text(manifest.read_text().replace("licence:", "license:"))
+    _, lines = run_validate(course_copy, capsys)
+    line_no = module.read_text().splitlines().index("objectivs:") + 1
+    assert f"en/social-integration.md:{line_no}: unknown field 'objectivs' " \
+           "(did you mean 'objectives'?)" in lines
+    assert any(line.startswith("course.yaml:") and "unknown field 'license' (did you mean "
+               "'licence'?)" in line for line in lines)
