@@ -1,0 +1,103 @@
+"""The desktop's preferences, kept as JSON in the data folder.
+
+Per profile (interface language, text size, high contrast), because colleagues share one
+desktop; plus what belongs to the desktop itself (the last profile used, catalogs). Written
+atomically, so a crash mid-save never leaves a half-written file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from stepcampus.errors import InputError, Problem
+
+LANGUAGES = ("en", "fr", "es")
+TEXT_SIZES = range(9, 21)  # points; 11 is the default body size
+DEFAULT_TEXT_SIZE = 11
+FILE_NAME = "settings.json"
+
+
+@dataclass
+class Preferences:
+    language: str = "en"
+    text_size: int = DEFAULT_TEXT_SIZE
+    high_contrast: bool = False
+
+    def checked(self) -> Preferences:
+        """A copy with anything out of range put back to its default."""
+        return Preferences(
+            language=self.language if self.language in LANGUAGES else "en",
+            text_size=self.text_size if self.text_size in TEXT_SIZES else DEFAULT_TEXT_SIZE,
+            high_contrast=bool(self.high_contrast),
+        )
+
+
+@dataclass
+class Settings:
+    last_profile: str | None = None
+    # What the profile picker shows in, before anyone has chosen a profile.
+    language: str = "en"
+    catalogs: list[str] = field(default_factory=list)
+    profiles: dict[str, Preferences] = field(default_factory=dict)
+
+    def preferences(self, profile_id: str | None) -> Preferences:
+        if profile_id is None:
+            return Preferences(language=self.language)
+        return self.profiles.get(profile_id) or Preferences(language=self.language)
+
+    def set_preferences(self, profile_id: str | None, prefs: Preferences) -> None:
+        prefs = prefs.checked()
+        self.language = prefs.language
+        if profile_id is not None:
+            self.profiles[profile_id] = prefs
+
+
+def load_settings(data_dir: Path) -> Settings:
+    """The saved settings; defaults when there are none. InputError names a broken file."""
+    path = data_dir / FILE_NAME
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Settings()
+    try:
+        data = json.loads(raw)
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        return _from_json(data)
+    except (ValueError, TypeError) as exc:
+        raise InputError(Problem(str(path), None, f"the settings file is damaged: {exc}",
+                                 "delete it to start again with the default settings")) from None
+
+
+def save_settings(data_dir: Path, settings: Settings) -> None:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    payload = asdict(settings)
+    fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=data_dir)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(payload, out, ensure_ascii=False, indent=1, sort_keys=True)
+        os.replace(tmp, data_dir / FILE_NAME)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _from_json(data: dict[str, Any]) -> Settings:
+    known = {f.name for f in fields(Preferences)}
+    profiles = {
+        str(pid): Preferences(**{k: v for k, v in prefs.items() if k in known}).checked()
+        for pid, prefs in dict(data.get("profiles") or {}).items()
+    }
+    language = data.get("language", "en")
+    last = data.get("last_profile")
+    return Settings(
+        last_profile=str(last) if last else None,
+        language=language if language in LANGUAGES else "en",
+        catalogs=[str(c) for c in data.get("catalogs") or []],
+        profiles=profiles,
+    )

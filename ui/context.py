@@ -1,0 +1,90 @@
+"""What every screen shares: the campus, the learner, their preferences and the long-work bar.
+
+Pages take an `AppContext` and listen to its signals rather than to each other, so each page
+stays a small widget that can be tested alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from stepcampus.campus import Campus
+from stepcampus.settings import Preferences, Settings, load_settings, save_settings
+from stepcampus.tasks import Task
+from ui import i18n, jobs
+
+
+@dataclass(frozen=True)
+class Learner:
+    id: str
+    name: str
+
+
+class AppContext(QObject):
+    learner_changed = Signal()
+    preferences_changed = Signal()  # text size or contrast
+    language_changed = Signal()
+    library_changed = Signal()  # a course was installed or updated
+    progress_changed = Signal(str)  # course id: a module was read or a quiz finished
+    # Pages ask the window to show something; the window owns navigation.
+    open_module = Signal(str, str, str)  # course id, module id, anchor ("" for none)
+    open_quiz = Signal(str, str)  # course id, module id
+    message = Signal(str)  # a short status line for the learner
+
+    def __init__(self, campus: Campus, settings: Settings | None = None) -> None:
+        super().__init__()
+        self.campus = campus
+        self.settings = settings if settings is not None else load_settings(campus.data_dir)
+        self.learner: Learner | None = None
+        # Set by the window: runs long work with a progress bar and a cancel button.
+        self.long_work_runner: Callable[..., jobs.Job] | None = None
+        i18n.set_language(self.preferences.language)
+
+    # -- the learner and their preferences --------------------------------------------------
+    @property
+    def preferences(self) -> Preferences:
+        return self.settings.preferences(self.learner.id if self.learner else None)
+
+    def sign_in(self, learner: Learner | None) -> None:
+        self.learner = learner
+        self.settings.last_profile = learner.id if learner else self.settings.last_profile
+        self._save()
+        self._apply(self.preferences, force=True)
+        self.learner_changed.emit()
+
+    def set_preferences(self, prefs: Preferences) -> None:
+        self.settings.set_preferences(self.learner.id if self.learner else None, prefs)
+        self._save()
+        self._apply(self.preferences)
+
+    def _apply(self, prefs: Preferences, force: bool = False) -> None:
+        language_changed = prefs.language != i18n.language()
+        i18n.set_language(prefs.language)
+        if language_changed or force:
+            self.language_changed.emit()
+        self.preferences_changed.emit()
+
+    def _save(self) -> None:
+        try:
+            save_settings(self.campus.data_dir, self.settings)
+        except OSError as exc:  # a read-only folder: keep going, say that it is not saved
+            self.message.emit(i18n.tr("Settings could not be saved: {error}",
+                                      error=exc.strerror or str(exc)))
+
+    @property
+    def content_language(self) -> str:
+        """Courses show in the interface language when they have it."""
+        return self.preferences.language
+
+    # -- long work ----------------------------------------------------------------------------
+    def run_long(self, title: str, work: Callable[[Task], Any],
+                 on_done: Callable[[Any], None] | None = None,
+                 on_failed: Callable[[str], None] | None = None) -> jobs.Job:
+        """Work with a visible progress bar and cancel button (install, indexing, certificate)."""
+        if self.long_work_runner is None:
+            return jobs.start(work, on_done, on_failed)
+        return self.long_work_runner(title, work, on_done, on_failed)
