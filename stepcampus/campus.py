@@ -7,6 +7,7 @@ Heavy parts (ORM, migrations, crypto) load on first use, so a screen can show be
 from __future__ import annotations
 
 import tempfile
+import threading
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,13 +35,22 @@ SAMPLE_KEY = SAMPLE_COURSES_DIR / "sample-publisher.key"
 class Campus:
     def __init__(self, data_dir: Path | None = None) -> None:
         self.data_dir = Path(data_dir) if data_dir else default_data_dir()
+        # The desktop opens the store on a worker thread while other workers may ask for it.
+        self._opening = threading.Lock()
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "campus.sqlite"
 
     # -- the parts, each made on first use -------------------------------------------------
     @cached_property
     def engine(self) -> Engine:
         from stepcampus.store.database import open_database
 
-        return open_database(self.data_dir / "campus.sqlite")
+        with self._opening:
+            if "engine" in self.__dict__:  # made by another thread while this one waited
+                return self.__dict__["engine"]  # type: ignore[no-any-return]
+            return open_database(self.database_path)
 
     @cached_property
     def sessions(self) -> sessionmaker:

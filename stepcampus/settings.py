@@ -44,6 +44,8 @@ class Settings:
     language: str = "en"
     catalogs: list[str] = field(default_factory=list)
     profiles: dict[str, Preferences] = field(default_factory=dict)
+    # Where each profile was when the app closed (page, course, module), to land there again.
+    places: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def preferences(self, profile_id: str | None) -> Preferences:
         if profile_id is None:
@@ -100,4 +102,6 @@ def _from_json(data: dict[str, Any]) -> Settings:
         language=language if language in LANGUAGES else "en",
         catalogs=[str(c) for c in data.get("catalogs") or []],
         profiles=profiles,
+        places={str(k): {str(a): str(b) for a, b in dict(v).items()}
+                for k, v in dict(data.get("places") or {}).items()},
     )

@@ -1,198 +1,569 @@
-"""The desktop window: installed courses, their modules, and the selected module's text.
+"""The desktop window: profiles, library, reader, quizzes, search, certificates, settings.
 
-Thin over `stepcampus.campus.Campus`; the window shows first and the store opens after, off
-the UI thread, so start-up does not wait for the ORM or the first install of the sample.
+Start-up shows the window at once and fills it from a read-only snapshot of the store; the
+ORM, migrations and the first install of the sample course load after, off the UI thread.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
-from PySide6.QtCore import QByteArray, QObject, QRunnable, Qt, QThreadPool, QTimer, QUrl, Signal
-from PySide6.QtGui import QImage, QTextDocument
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QProgressBar,
-    QSplitter,
-    QTextBrowser,
-    QVBoxLayout,
+    QPushButton,
+    QStackedWidget,
+    QToolBar,
     QWidget,
 )
 
 from stepcampus.campus import Campus
-
-if TYPE_CHECKING:  # the ORM loads off the UI thread, after the window shows
-    from stepcampus.store.models import InstalledCourse
-
-
-class _Signals(QObject):
-    done = Signal(object)
-    failed = Signal(str)
-
-
-class _Job(QRunnable):
-    """Runs one core call on the thread pool and reports back through signals."""
-
-    def __init__(self, work: Callable[[], object]) -> None:
-        super().__init__()
-        self.work = work
-        self.signals = _Signals()
-
-    def run(self) -> None:
-        try:
-            self.signals.done.emit(self.work())
-        except Exception as exc:  # shown to the user, never swallowed
-            self.signals.failed.emit(str(exc))
+from stepcampus.errors import InputError
+from stepcampus.store.snapshot import Snapshot
+from stepcampus.tasks import Task
+from ui import i18n, jobs, theme
+from ui.context import AppContext, Learner
+from ui.i18n import tr
+from ui.library import LibraryPage, human_size
+from ui.profiles import ProfilePage
+from ui.reader import ReaderPage
+from ui.settings_page import SettingsPage
 
 
-# QTextBrowser understands a subset of CSS 2: enough for readable text, boxes and tables.
-MODULE_CSS = """
-body { font-size: 11pt; line-height: 140%; }
-h1 { font-size: 20pt; color: #17324d; }
-h2 { font-size: 15pt; color: #17324d; margin-top: 18px; }
-h3 { font-size: 12.5pt; color: #17324d; }
-table { border-collapse: collapse; margin: 8px 0; }
-th { background: #e6edf4; padding: 4px 8px; border: 1px solid #b7c4d1; }
-td { padding: 4px 8px; border: 1px solid #c9d3dd; }
-div.admonition { background: #fff8e1; border: 1px solid #e8c66a; padding: 6px 10px; }
-p.admonition-title { font-weight: bold; }
-h2.case-study { color: #7a3b00; }
-h2.activity-individual, h2.activity-group { color: #1f6b3a; }
-.footnote { font-size: 9.5pt; color: #444; }
-.missing-image { color: #8a1c1c; font-style: italic; }
-"""
-
-
-class ModuleBrowser(QTextBrowser):
-    """Resolves the package's `pkg:` images from the content store; never the network."""
+class LongWorkBar(QWidget):
+    """Status-bar progress for long work, with a Cancel button (Escape while focused)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.course = None
-        self.setOpenLinks(False)
-        self.setAccessibleName("Module text")
-        self.document().setDefaultStyleSheet(MODULE_CSS)
-        self.document().setDocumentMargin(18)
+        self.label = QLabel()
+        self.bar = QProgressBar()
+        self.bar.setMaximumWidth(220)
+        self.cancel_button = QPushButton()
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.label)
+        row.addWidget(self.bar)
+        row.addWidget(self.cancel_button)
+        self.jobs: list[jobs.Job] = []
+        self.cancel_button.clicked.connect(self.cancel)
+        self.retranslate()
+        self.hide()
 
-    def loadResource(self, kind: int, url: QUrl) -> object:
-        if url.scheme() == "pkg" and self.course is not None:
-            path = url.path()
-            if self.course.has_file(path):
-                data = self.course.read_bytes(path)
-                if kind == QTextDocument.ResourceType.ImageResource:
-                    return QImage.fromData(data)
-                return QByteArray(data)
-        return None
+    def retranslate(self) -> None:
+        self.cancel_button.setText(tr("Cancel"))
+        self.bar.setAccessibleName(tr("Progress"))
+
+    def run(self, title: str, work: Callable[[Task], Any],
+            on_done: Callable[[Any], None] | None = None,
+            on_failed: Callable[[str], None] | None = None) -> jobs.Job:
+        job = jobs.start(work, on_done, on_failed, on_progress=self._progress)
+        self.jobs.append(job)
+        job.signals.finished.connect(lambda: self._finished(job))
+        self.label.setText(title)
+        self.bar.setRange(0, 0)
+        self.show()
+        return job
+
+    def _progress(self, done: int, total: int, message: str) -> None:
+        if total:
+            self.bar.setRange(0, total)
+            self.bar.setValue(done)
+        if message:
+            self.bar.setToolTip(message)
+
+    def _finished(self, job: jobs.Job) -> None:
+        if job in self.jobs:
+            self.jobs.remove(job)
+        if not self.jobs:
+            self.hide()
+
+    def cancel(self) -> None:
+        for job in self.jobs:
+            job.cancel()
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, campus: Campus) -> None:
+    content_shown = Signal()  # the first screen is filled (start-up timing ends here)
+    store_opened = Signal()
+
+    def __init__(self, ctx: AppContext | Campus) -> None:
         super().__init__()
-        self.campus = campus
-        self.setWindowTitle("STEP Campus")
-        self.resize(1100, 720)
-        self.courses = QListWidget()
-        self.courses.setAccessibleName("Installed courses")
-        self.modules = QListWidget()
-        self.modules.setAccessibleName("Modules")
-        self.reader = ModuleBrowser()
-        self.status = QLabel("Opening your library…")
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 0)
-        left = QWidget()
-        column = QVBoxLayout(left)
-        column.addWidget(QLabel("Courses"))
-        column.addWidget(self.courses, 1)
-        column.addWidget(QLabel("Modules"))
-        column.addWidget(self.modules, 3)
-        split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(self.reader)
-        split.setStretchFactor(1, 3)
-        split.setSizes([340, 760])
-        self.modules.setWordWrap(True)
-        self.setCentralWidget(split)
+        self.ctx = ctx if isinstance(ctx, AppContext) else AppContext(ctx)
+        self.campus = self.ctx.campus
+        self.last_error = ""
+        self._after_store: list[Callable[[], None]] = []
+        self._pages: dict[str, QWidget] = {}
+        self.resize(1180, 760)
+        self.setAcceptDrops(True)
+
+        self.stack = QStackedWidget()
+        self.profiles = ProfilePage(self.ctx, self.sign_in, self.when_store_ready)
+        self.library = LibraryPage(self.ctx)
+        self.reader = ReaderPage(self.ctx)
+        self.settings_page = SettingsPage(self.ctx)
+        for name, page in (("profiles", self.profiles), ("library", self.library),
+                           ("reader", self.reader), ("settings", self.settings_page)):
+            self._add_page(name, page)
+        self.setCentralWidget(self.stack)
+
+        self.status = QLabel()
+        self.long_work = LongWorkBar()
         self.statusBar().addWidget(self.status, 1)
-        self.statusBar().addPermanentWidget(self.progress)
-        self.courses.currentItemChanged.connect(self._show_course)
-        self.modules.currentItemChanged.connect(self._show_module)
-        self.reader.anchorClicked.connect(self._follow_link)
+        self.statusBar().addPermanentWidget(self.long_work)
+        self.ctx.long_work_runner = self.long_work.run
 
-    def load_library(self) -> None:
-        job = _Job(lambda: (self.campus.ensure_sample_course(), self.campus.installed())[1])
-        job.signals.done.connect(self._library_ready)
-        job.signals.failed.connect(self._failed)
-        QThreadPool.globalInstance().start(job)
+        self._build_actions()
+        self.ctx.message.connect(self.show_message)
+        self.ctx.open_module.connect(self.open_module)
+        self.ctx.open_quiz.connect(self.open_quiz)
+        self.ctx.open_certificate.connect(self.open_certificate)
+        self.ctx.install_requested.connect(self.install)
+        self.ctx.language_changed.connect(self.retranslate)
+        self.ctx.preferences_changed.connect(self._apply_theme)
+        self.ctx.progress_changed.connect(lambda _c: self.library.refresh())
+        self.ctx.library_changed.connect(self._library_changed)
+        self.retranslate()
 
-    def _library_ready(self, rows: list[InstalledCourse]) -> None:
-        self.progress.hide()
-        self.status.setText(f"{len(rows)} course(s) installed")
-        self.courses.clear()
-        for row in rows:
-            item = QListWidgetItem(row.title)
-            item.setData(Qt.ItemDataRole.UserRole, row.course_id)
-            self.courses.addItem(item)
-        if rows:
-            self.courses.setCurrentRow(0)
+    # -- pages ---------------------------------------------------------------------------------
+    def _add_page(self, name: str, page: QWidget) -> None:
+        self._pages[name] = page
+        self.stack.addWidget(page)
 
-    def _failed(self, message: str) -> None:
-        self.progress.hide()
-        self.status.setText(f"Could not open the library: {message}")
+    def page(self, name: str) -> Any:
+        """A page by name; quiz, search and certificate are built on first use."""
+        if name not in self._pages:
+            if name == "quiz":
+                from ui.quiz import QuizPage
 
-    def _show_course(self, item: QListWidgetItem | None) -> None:
-        self.modules.clear()
-        if item is None:
+                self._add_page(name, QuizPage(self.ctx))
+            elif name == "search":
+                from ui.search import SearchPage
+
+                self._add_page(name, SearchPage(self.ctx))
+            elif name == "certificate":
+                from ui.certificate import CertificatePage
+
+                self._add_page(name, CertificatePage(self.ctx))
+        return self._pages[name]
+
+    def show_page(self, name: str) -> None:
+        if self.ctx.learner is None and name != "profiles":
+            name = "profiles"
+        page = self.page(name)
+        self.stack.setCurrentWidget(page)
+        self._remember_place()
+
+    def current_page(self) -> str:
+        current = self.stack.currentWidget()
+        return next(n for n, p in self._pages.items() if p is current)
+
+    # -- actions and menus ----------------------------------------------------------------------
+    def _action(self, keys: QKeySequence | str | None, slot: Callable[[], None],
+                checkable: bool = False) -> QAction:
+        action = QAction(self)
+        if keys:
+            action.setShortcut(QKeySequence(keys))
+        action.setCheckable(checkable)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.go_library = self._action("Ctrl+1", lambda: self.show_page("library"))
+        self.go_reader = self._action("Ctrl+2", self._show_reader)
+        self.go_search = self._action("Ctrl+F", self.open_search)
+        self.go_settings = self._action("Ctrl+,", lambda: self.show_page("settings"))
+        self.switch_profile = self._action("Ctrl+Shift+P", self.sign_out)
+        self.install_file = self._action("Ctrl+O", self.library.choose_bundle)
+        self.add_catalog = self._action(None, self.library.add_catalog)
+        self.quit_action = self._action(QKeySequence.StandardKey.Quit, self.close)
+        self.contrast_action = self._action("Ctrl+Shift+H", self._toggle_contrast, True)
+        self.shortcuts_action = self._action("F1", self._show_shortcuts)
+        self.about_action = self._action(None, self._show_about)
+        self.toolbar = QToolBar()
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in (self.go_library, self.go_reader, self.go_search, self.go_settings):
+            self.toolbar.addAction(action)
+        spacer = QWidget()
+        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
+                             spacer.sizePolicy().verticalPolicy())
+        self.toolbar.addWidget(spacer)
+        self.toolbar.addAction(self.switch_profile)
+        self.addToolBar(self.toolbar)
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.file_menu.addActions([self.install_file, self.add_catalog])
+        self.file_menu.addSeparator()
+        self.file_menu.addActions([self.switch_profile, self.quit_action])
+        self.view_menu = bar.addMenu("")
+        self.view_menu.addActions([self.go_library, self.go_reader, self.go_search,
+                                   self.go_settings])
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(self.contrast_action)
+        self.help_menu = bar.addMenu("")
+        self.help_menu.addActions([self.shortcuts_action, self.about_action])
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(tr("STEP Campus"))
+        self.file_menu.setTitle(tr("&File"))
+        self.view_menu.setTitle(tr("&View"))
+        self.help_menu.setTitle(tr("&Help"))
+        self.go_library.setText(tr("Library"))
+        self.go_reader.setText(tr("Reader"))
+        self.go_search.setText(tr("Search"))
+        self.go_settings.setText(tr("Settings"))
+        self.install_file.setText(tr("Install from file…"))
+        self.add_catalog.setText(tr("Add catalog…"))
+        self.quit_action.setText(tr("Quit"))
+        self.contrast_action.setText(tr("High contrast"))
+        self.shortcuts_action.setText(tr("Keyboard shortcuts"))
+        self.about_action.setText(tr("About STEP Campus"))
+        name = self.ctx.learner.name if self.ctx.learner else ""
+        self.switch_profile.setText(tr("{name} · switch profile", name=name) if name
+                                    else tr("Switch profile"))
+        self.toolbar.setAccessibleName(tr("Navigation"))
+        self.long_work.retranslate()
+        for page in self._pages.values():
+            page.retranslate()  # type: ignore[attr-defined]
+
+    def _apply_theme(self) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme.apply(app, self.ctx.preferences)
+        self.contrast_action.setChecked(self.ctx.preferences.high_contrast)
+        for card in self.library.cards:
+            card.ring.update()
+
+    def _toggle_contrast(self) -> None:
+        from stepcampus.settings import Preferences
+
+        prefs = self.ctx.preferences
+        self.ctx.set_preferences(Preferences(prefs.language, prefs.text_size,
+                                             not prefs.high_contrast))
+
+    def _show_shortcuts(self) -> None:
+        rows = [("Ctrl+1", tr("Library")), ("Ctrl+2", tr("Reader")), ("Ctrl+F", tr("Search")),
+                ("Ctrl+,", tr("Settings")), ("Ctrl+O", tr("Install from file…")),
+                ("Alt+Left / Alt+Right", tr("Previous or next module")),
+                ("Ctrl+D", tr("Bookmark this paragraph")),
+                ("Ctrl+B", tr("Bookmarks and notes")),
+                ("Ctrl++ / Ctrl+-", tr("Larger or smaller text")),
+                ("Ctrl+Return", tr("Submit quiz answers")),
+                ("Ctrl+Shift+H", tr("High contrast")),
+                ("Ctrl+Shift+P", tr("Switch profile")), ("Ctrl+Q", tr("Quit"))]
+        text = "".join(f"<tr><td><b>{k}</b></td><td>&nbsp;{v}</td></tr>" for k, v in rows)
+        self._info(tr("Keyboard shortcuts"), f"<table>{text}</table>")
+
+    def _show_about(self) -> None:
+        self._info(tr("About STEP Campus"),
+                   tr("STEP Campus: courses, quizzes and progress that work without a "
+                      "network.<br>Data folder: {folder}", folder=self.campus.data_dir))
+
+    def _info(self, title: str, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=self)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.open()
+
+    # -- start-up ------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Fill the first screen from the snapshot, then open the store in the background."""
+        self.ctx.snapshot = Snapshot.open(self.campus.database_path)
+        profiles = self.ctx.snapshot.profiles() if self.ctx.snapshot else []
+        last = self.ctx.settings.last_profile
+        self.profiles.set_profiles(profiles, select=last)
+        chosen = next((p for p in profiles if p.id == last and not p.has_pin), None)
+        self.fresh = self.ctx.snapshot is None or not self.ctx.snapshot.installed()
+        if chosen is not None:
+            self.sign_in(Learner(chosen.id, chosen.name), restore=True)
+        else:
+            self.show_page("profiles")
+            self.profiles.focus_first()
+        if not self.fresh:
+            QTimer.singleShot(0, self.content_shown.emit)
+        self.status.setText(tr("Opening your library…"))
+        self.long_work.run(tr("Preparing your library"), self._open_store, self._store_ready,
+                           self._store_failed)
+
+    def _open_store(self, task: Task) -> Any:
+        self.campus.sessions  # noqa: B018  (opens and migrates the store, off the UI thread)
+        return self.campus.ensure_sample_course(task)
+
+    def _store_ready(self, installed: Any) -> None:
+        self.ctx.store_ready = True
+        if self.ctx.snapshot is not None:
+            self.ctx.snapshot.close()
+            self.ctx.snapshot = None
+        self.status.setText(tr("Sample course installed") if installed else tr("Ready"))
+        from stepcampus.progress.activity import list_profiles
+
+        if self.ctx.learner is None:
+            rows = list_profiles(self.campus.sessions)
+            from stepcampus.store.snapshot import ProfileRow
+
+            self.profiles.set_profiles(
+                [ProfileRow(p.id, p.name, p.pin_hash, p.last_used_at) for p in rows],
+                select=self.ctx.settings.last_profile)
+        else:
+            self.library.refresh()
+            if self.current_page() == "reader":
+                self.reader.refresh_progress()
+        waiting, self._after_store = self._after_store, []
+        for callback in waiting:
+            callback()
+        self.store_opened.emit()
+        if self.fresh:
+            self.content_shown.emit()
+        self.start_indexing()
+
+    def _store_failed(self, message: str) -> None:
+        self.status.setText(tr("Could not open your library: {error}", error=message))
+        self.notify_error(tr("Could not open your library"), message)
+
+    def when_store_ready(self, callback: Callable[[], None]) -> None:
+        if self.ctx.store_ready:
+            callback()
+        else:
+            self._after_store.append(callback)
+
+    def start_indexing(self) -> None:
+        from ui.search import start_indexing
+
+        start_indexing(self.ctx)
+
+    # -- profiles --------------------------------------------------------------------------------
+    def sign_in(self, learner: Learner, restore: bool = True) -> None:
+        self.ctx.sign_in(learner)
+        self.library.refresh()
+        place = self.ctx.settings.places.get(learner.id, {})
+        if restore and place.get("page") == "reader" and place.get("course"):
+            try:
+                self.open_module(place["course"], place.get("module", ""), "")
+                return
+            except Exception:  # the course was removed since: the library, then
+                pass
+        self.show_page("library")
+        button = self.library.first_action()
+        if button is not None:
+            button.setFocus()
+
+    def sign_out(self) -> None:
+        if self.ctx.learner is None:
+            self.show_page("profiles")
             return
-        course = self.campus.course(item.data(Qt.ItemDataRole.UserRole))
-        self.reader.course = course
-        for number, module_id in enumerate(course.module_ids, start=1):
-            info = course.module(module_id)
-            entry = QListWidgetItem(f"{number}. {info.title}")
-            entry.setData(Qt.ItemDataRole.UserRole, module_id)
-            self.modules.addItem(entry)
-        self.modules.setCurrentRow(0)
+        self.reader.save_position()
+        self._remember_place()
+        self.ctx.sign_in(None)
+        self.ctx.learner = None
+        rows = []
+        if self.ctx.store_ready:
+            from stepcampus.progress.activity import list_profiles
+            from stepcampus.store.snapshot import ProfileRow
 
-    def _show_module(self, item: QListWidgetItem | None) -> None:
-        course = self.reader.course
-        if item is None or course is None:
+            rows = [ProfileRow(p.id, p.name, p.pin_hash, p.last_used_at)
+                    for p in list_profiles(self.campus.sessions)]
+        elif self.ctx.snapshot is not None:
+            rows = self.ctx.snapshot.profiles()
+        self.profiles.set_profiles(rows, select=self.ctx.settings.last_profile)
+        self.stack.setCurrentWidget(self.profiles)
+        self.profiles.focus_first()
+        self.retranslate()
+
+    def _remember_place(self) -> None:
+        learner = self.ctx.learner
+        if learner is None:
             return
-        module_id = item.data(Qt.ItemDataRole.UserRole)
-        info = course.module(module_id)
-        rendered = course.render_module(module_id)
-        objectives = "".join(f"<li>{_esc(o)}</li>"
-                             for o in info.objectives)
-        header = (f"<h1>{_esc(info.title)}</h1><p><i>About {info.duration} minutes</i></p>"
-                  f"<p><b>By the end of this module you can:</b></p><ul>{objectives}</ul><hr>")
-        self.reader.setHtml(header + rendered.html)
+        page = self.current_page()
+        if page == "reader" and self.reader.course_id:
+            self.ctx.settings.places[learner.id] = {
+                "page": "reader", "course": self.reader.course_id,
+                "module": self.reader.module_id or ""}
+        elif page in ("library", "search", "settings"):
+            self.ctx.settings.places[learner.id] = {"page": page}
 
-    def _follow_link(self, url: QUrl) -> None:
-        if url.scheme() == "module":
-            for row in range(self.modules.count()):
-                if self.modules.item(row).data(Qt.ItemDataRole.UserRole) == url.path():
-                    self.modules.setCurrentRow(row)
-        elif url.hasFragment():
-            self.reader.scrollToAnchor(url.fragment())
+    # -- navigation ------------------------------------------------------------------------------
+    def open_module(self, course_id: str, module_id: str, anchor: str) -> None:
+        if self.ctx.learner is None:
+            return
+        self.reader.open(course_id, module_id, anchor or None)
+        self.show_page("reader")
+        self.reader.browser.setFocus()
+
+    def _show_reader(self) -> None:
+        if self.reader.course_id is None:
+            rows = self.ctx.installed_rows() if self.ctx.learner else []
+            if rows:
+                self.open_module(rows[0].course_id, "", "")
+            return
+        self.show_page("reader")
+
+    def open_quiz(self, course_id: str, module_id: str) -> None:
+        self.when_store_ready(lambda: self._open_quiz(course_id, module_id))
+
+    def _open_quiz(self, course_id: str, module_id: str) -> None:
+        page = self.page("quiz")
+        page.show_quiz(course_id, module_id)
+        self.show_page("quiz")
+
+    def open_search(self) -> None:
+        page = self.page("search")
+        self.show_page("search")
+        page.focus_search()
+
+    def open_certificate(self, course_id: str) -> None:
+        self.when_store_ready(lambda: self._open_certificate(course_id))
+
+    def _open_certificate(self, course_id: str) -> None:
+        page = self.page("certificate")
+        page.show_course(course_id)
+        self.show_page("certificate")
+
+    # -- installing ------------------------------------------------------------------------------
+    def install(self, request: str) -> None:
+        location, _, course_id = request.partition("\n")
+        name = Path(location).name if not location.startswith(("http:", "https:")) else location
+
+        def work(task: Task) -> Any:
+            return self.campus.install(location, course_id or None, task=task)
+
+        def done(result: Any) -> None:
+            if result.already_installed:
+                self.show_message(tr("{course} {version} is already installed",
+                                     course=result.course_id, version=result.version))
+            else:
+                self.show_message(tr("Installed {course} {version} ({size} copied)",
+                                     course=result.course_id, version=result.version,
+                                     size=human_size(result.fetched_bytes)))
+            self.ctx.library_changed.emit()
+
+        def failed(message: str) -> None:
+            self.library.check_catalogs() if course_id else None
+            self.notify_error(tr("Could not install {name}", name=name), message)
+
+        self.when_store_ready(lambda: self.long_work.run(
+            tr("Installing {name}", name=name), work, done, failed))
+
+    def _library_changed(self) -> None:
+        self.library.refresh()
+        self.library.check_catalogs()
+        self.start_indexing()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        for url in event.mimeData().urls():
+            if url.isLocalFile():
+                self.install(url.toLocalFile())
+        event.acceptProposedAction()
+
+    # -- messages --------------------------------------------------------------------------------
+    def show_message(self, text: str) -> None:
+        self.status.setText(text)
+
+    def notify_error(self, title: str, message: str) -> None:
+        """A clear, non-blocking message box; the learner's work is never lost behind it."""
+        self.last_error = message
+        self.status.setText(f"{title}: {message}")
+        box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=self)
+        box.setObjectName("error-box")
+        box.open()
+
+    # -- closing ---------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.ctx.learner is not None and self.ctx.store_ready:
+            self.reader.save_position()
+        self._remember_place()
+        try:
+            from stepcampus.settings import save_settings
+
+            save_settings(self.campus.data_dir, self.ctx.settings)
+        except OSError:
+            pass  # a read-only folder was reported when it happened
+        jobs.wait_all()
+        if self.ctx.snapshot is not None:
+            self.ctx.snapshot.close()
+        self.campus.close()
+        super().closeEvent(event)
 
 
-def _esc(text: str) -> str:
-    import html
+def _check_display() -> str | None:
+    if sys.platform.startswith("linux") and not (
+            os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+            or os.environ.get("QT_QPA_PLATFORM")):
+        return ("no display to open a window on: run STEP Campus in a desktop session, or set "
+                "QT_QPA_PLATFORM=offscreen to run without one")
+    return None
 
-    return html.escape(text)
+
+def _check_data_dir(data_dir: Path) -> str | None:
+    """None if the data folder can be written; else why not, in words."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        probe = data_dir / ".write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        return (f"STEP Campus cannot write to its data folder {data_dir} "
+                f"({exc.strerror or exc}). Nothing was changed. Make the folder writable, or "
+                "choose another with --data-dir DIR or STEPCAMPUS_HOME.")
+    return None
 
 
 def run_app(data_dir: Path | None = None, quit_after_start: bool = False) -> int:
+    from stepcampus.instance import AlreadyRunning, InstanceLock
+    from stepcampus.settings import Settings, load_settings
+
+    problem = _check_display()
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     app = QApplication.instance() or QApplication(sys.argv)
-    window = MainWindow(Campus(data_dir))
+    assert isinstance(app, QApplication)
+    campus = Campus(data_dir)
+    problem = _check_data_dir(campus.data_dir)
+    lock = InstanceLock(campus.data_dir)
+    if problem is None:
+        try:
+            lock.acquire()
+        except AlreadyRunning as exc:
+            problem = str(exc)
+    if problem is not None:
+        print(f"error: {problem}", file=sys.stderr)
+        if not quit_after_start and os.environ.get("QT_QPA_PLATFORM") != "offscreen":
+            QMessageBox.critical(None, "STEP Campus", problem)
+        return 1
+    notice = ""
+    try:
+        settings = load_settings(campus.data_dir)
+    except InputError as exc:
+        # Kept aside rather than overwritten, so nothing is lost; the app starts on defaults.
+        broken = campus.data_dir / "settings.json"
+        broken.replace(broken.with_suffix(".json.damaged"))
+        settings = Settings()
+        notice = f"{exc} (kept as settings.json.damaged)"
+    ctx = AppContext(campus, settings)
+    theme.apply(app, ctx.preferences)
+    i18n.set_language(ctx.preferences.language)
+    window = MainWindow(ctx)
     window.show()
     if quit_after_start:
-        QTimer.singleShot(0, app.quit)
-    else:
-        QTimer.singleShot(0, window.load_library)
-    return app.exec()
+        window.content_shown.connect(lambda: QTimer.singleShot(0, window.close))
+    window.start()
+    if notice:
+        window.notify_error(tr("Settings were reset"), notice)
+    try:
+        return app.exec()
+    finally:
+        lock.release()

@@ -8,14 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from stepcampus.campus import Campus
 from stepcampus.settings import Preferences, Settings, load_settings, save_settings
+from stepcampus.store.snapshot import Snapshot
 from stepcampus.tasks import Task
 from ui import i18n, jobs
+
+if TYPE_CHECKING:
+    from stepcampus.coursepack.installed import CourseView
+    from stepcampus.progress.summary import CourseSummary
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,8 @@ class AppContext(QObject):
     # Pages ask the window to show something; the window owns navigation.
     open_module = Signal(str, str, str)  # course id, module id, anchor ("" for none)
     open_quiz = Signal(str, str)  # course id, module id
+    open_certificate = Signal(str)  # course id
+    install_requested = Signal(str)  # a bundle path, folder or URL to install from
     message = Signal(str)  # a short status line for the learner
 
     def __init__(self, campus: Campus, settings: Settings | None = None) -> None:
@@ -40,6 +47,10 @@ class AppContext(QObject):
         self.campus = campus
         self.settings = settings if settings is not None else load_settings(campus.data_dir)
         self.learner: Learner | None = None
+        # Until the ORM has loaded (off the UI thread), screens read through this snapshot.
+        self.snapshot: Snapshot | None = None
+        self.store_ready = False
+        self._views: dict[tuple[str, str], CourseView] = {}
         # Set by the window: runs long work with a progress bar and a cancel button.
         self.long_work_runner: Callable[..., jobs.Job] | None = None
         i18n.set_language(self.preferences.language)
@@ -74,6 +85,39 @@ class AppContext(QObject):
         except OSError as exc:  # a read-only folder: keep going, say that it is not saved
             self.message.emit(i18n.tr("Settings could not be saved: {error}",
                                       error=exc.strerror or str(exc)))
+
+    def progress_source(self) -> Any:
+        """What `course_summary` reads from: the store once open, else the start-up snapshot."""
+        if self.store_ready or self.snapshot is None:
+            return self.campus.sessions
+        return self.snapshot
+
+    def summary(self, course_id: str) -> CourseSummary:
+        from stepcampus.progress.summary import course_summary
+
+        if self.learner is None:
+            raise RuntimeError("no learner signed in")
+        return course_summary(self.progress_source(), self.course_view(course_id),
+                              self.learner.id, self.content_language)
+
+    def course_view(self, course_id: str) -> CourseView:
+        """An installed course; cached per version, since its manifest never changes."""
+        from stepcampus.coursepack.installed import CourseView
+
+        rows = {r.course_id: r for r in self.installed_rows()}
+        row = rows.get(course_id)
+        if row is None:
+            return self.campus.course(course_id)  # raises the core's clear error
+        key = (course_id, row.version)
+        if key not in self._views:
+            self._views[key] = CourseView(row.manifest, self.campus.content)
+        return self._views[key]
+
+    def installed_rows(self) -> list[Any]:
+        """Installed courses (course_id, version, title, manifest), from whichever store."""
+        if self.store_ready or self.snapshot is None:
+            return list(self.campus.installed())
+        return self.snapshot.installed()
 
     @property
     def content_language(self) -> str:

@@ -1,5 +1,9 @@
 """Where a learner stands in a course: what the library's ring, the reader's table of contents
-and the certificate all read from one query of the store."""
+and the certificate all read from one query of the store.
+
+The ORM is imported inside the functions that use it: the first screen summarises courses
+from a read-only snapshot before the ORM has loaded.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
-
-from stepcampus.progress import xapi
-from stepcampus.store.database import SessionFactory, write_session
-from stepcampus.store.models import ModuleProgress, OutboxStatement, Profile, QuizAttempt, utcnow
+from stepcampus.store.snapshot import ProgressRow, QuizRow, Snapshot
 
 if TYPE_CHECKING:
     from stepcampus.coursepack.installed import CourseView
+    from stepcampus.store.database import SessionFactory
 
 DEFAULT_PASS_MARK = 70.0
 
@@ -93,35 +94,58 @@ class CourseSummary:
         return last.module_id, last.position
 
 
-def course_summary(factory: SessionFactory, view: CourseView, profile_id: str,
+def course_summary(source: SessionFactory | Snapshot, view: CourseView, profile_id: str,
                    language: str | None = None) -> CourseSummary:
-    with factory() as session:
-        rows = {r.module_id: r for r in session.scalars(select(ModuleProgress).where(
-            ModuleProgress.profile_id == profile_id, ModuleProgress.course_id == view.id))}
-        quizzes = {
-            quiz_id: (best, bool(passed))
-            for quiz_id, best, passed in session.execute(
-                select(QuizAttempt.quiz_id, func.max(QuizAttempt.score),
-                       func.max(QuizAttempt.passed))
-                .where(QuizAttempt.profile_id == profile_id,
-                       QuizAttempt.course_id == view.id,
-                       QuizAttempt.state == "finished")
-                .group_by(QuizAttempt.quiz_id))
-        }
+    """The learner's standing, read through the ORM or, at start-up, a read-only snapshot."""
+    if isinstance(source, Snapshot):
+        progress = source.progress(profile_id, view.id)
+        quiz_rows = source.quizzes(profile_id, view.id)
+    else:
+        progress, quiz_rows = _load(source, profile_id, view.id)
+    rows = {r.module_id: r for r in progress}
+    quizzes = {q.quiz_id: q for q in quiz_rows}
     modules = []
     for module_id in view.module_ids:
         info = view.module(module_id, language)
         row = rows.get(module_id)
-        best, passed = quizzes.get(module_id, (None, False))
+        quiz = quizzes.get(module_id)
         modules.append(ModuleState(
             module_id=module_id, title=info.title, duration=info.duration,
             percent=row.percent if row else 0,
-            completed=bool(row and row.completed_at),
+            completed=bool(row and row.completed),
             position=row.position if row else None,
             updated_at=row.updated_at if row else None,
-            has_quiz=info.quiz is not None, quiz_best=best, quiz_passed=passed))
+            has_quiz=info.quiz is not None,
+            quiz_best=quiz.best if quiz else None,
+            quiz_passed=bool(quiz and quiz.passed)))
     pass_mark = float(view.course.get("pass_mark", DEFAULT_PASS_MARK))
     return CourseSummary(view.id, view.title(language), view.version, pass_mark, modules)
+
+
+def _load(factory: SessionFactory, profile_id: str,
+          course_id: str) -> tuple[list[ProgressRow], list[QuizRow]]:
+    from sqlalchemy import func, select
+
+    from stepcampus.store.models import ModuleProgress, QuizAttempt
+
+    with factory() as session:
+        progress = [
+            ProgressRow(r.module_id, r.percent, r.completed_at is not None, r.position,
+                        r.updated_at)
+            for r in session.scalars(select(ModuleProgress).where(
+                ModuleProgress.profile_id == profile_id, ModuleProgress.course_id == course_id))
+        ]
+        quizzes = [
+            QuizRow(quiz_id, best, bool(passed))
+            for quiz_id, best, passed in session.execute(
+                select(QuizAttempt.quiz_id, func.max(QuizAttempt.score),
+                       func.max(QuizAttempt.passed))
+                .where(QuizAttempt.profile_id == profile_id,
+                       QuizAttempt.course_id == course_id,
+                       QuizAttempt.state == "finished")
+                .group_by(QuizAttempt.quiz_id))
+        ]
+    return progress, quizzes
 
 
 def record_course_completion(factory: SessionFactory, profile_id: str,
@@ -132,6 +156,12 @@ def record_course_completion(factory: SessionFactory, profile_id: str,
     """
     if not summary.complete:
         return False
+    from sqlalchemy import func, select
+
+    from stepcampus.progress import xapi
+    from stepcampus.store.database import write_session
+    from stepcampus.store.models import OutboxStatement, Profile, utcnow
+
     object_id = xapi.course_iri(summary.course_id)
     with write_session(factory) as session:
         profile = session.get(Profile, profile_id)

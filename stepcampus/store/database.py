@@ -6,7 +6,6 @@ migration is due.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from stepcampus.errors import StepCampusError
-from stepcampus.store.schema_version import HEAD, REVISIONS
+from stepcampus.store.schema_version import HEAD
+from stepcampus.store.snapshot import read_revision
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -61,41 +61,6 @@ def write_session(factory: SessionFactory) -> Iterator[Session]:
     with factory() as session, session.begin():
         session.connection().exec_driver_sql("BEGIN IMMEDIATE")
         yield session
-
-
-def read_revision(path: Path) -> str | None:
-    """The schema revision stored in the file, None if new or empty; opened read-only."""
-    if not path.exists():
-        return None
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
-        raise StepCampusError(f"cannot open the learner database {path}: {exc}") from exc
-    try:
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-        if "alembic_version" not in tables:
-            if tables:
-                raise StepCampusError(
-                    f"{path} is not a STEP Campus learner database (it has tables but no schema "
-                    "version); it was left unchanged"
-                )
-            return None
-        rows = conn.execute("SELECT version_num FROM alembic_version").fetchall()
-    except sqlite3.DatabaseError as exc:
-        raise StepCampusError(f"{path} cannot be read as a database: {exc}") from exc
-    finally:
-        conn.close()
-    if not rows:
-        return None
-    revision = rows[0][0]
-    if len(rows) > 1 or revision not in REVISIONS:
-        found = ", ".join(str(row[0]) for row in rows)
-        raise StepCampusError(
-            f"{path} has schema revision {found}, which this version of STEP Campus does not "
-            f"know (it knows up to {HEAD}): it was probably written by a newer version. Install "
-            "that version or newer; the database was left unchanged."
-        )
-    return revision
 
 
 def alembic_config() -> Config:
