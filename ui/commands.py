@@ -9,11 +9,24 @@ import argparse
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("app", help="open the desktop app")
     p.add_argument("--quit-after-start", action="store_true",
-                   help="exit once the main window is shown (for start-up timing)")
+                   help="exit once the main window shows the learner's content (for timing)")
     p.set_defaults(func=run_app_command)
+
+
+def add_screenshots_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "screenshots", help="save a PNG of every main screen to DIR (throw-away profile)")
+    p.add_argument("dir", help="folder to write the PNGs to")
+    p.set_defaults(func=run_screenshots_command)
 
 
 def run_app_command(args: argparse.Namespace) -> int:
     from ui.app import run_app
 
     return run_app(data_dir=args.data_dir, quit_after_start=args.quit_after_start)
+
+
+def run_screenshots_command(args: argparse.Namespace) -> int:
+    from ui.screenshots import main
+
+    return main([args.dir])

@@ -1,8 +1,10 @@
-"""Save a PNG of each main screen, with a throw-away data folder and the sample course.
+"""Save a PNG of every main screen, with a throw-away data folder and the sample course.
 
-    .venv/bin/python -m ui.screenshots DIR
+    stepcampus screenshots DIR
 
-Runs offscreen unless a display is set; look at the PNGs as a learner would.
+Runs offscreen unless a display is set (e.g. under xvfb-run); look at the PNGs as a learner
+would. The learner is made up, completes the course through the core (so the certificate
+screen has something to show), and answers one quiz wrong to show its feedback.
 """
 
 from __future__ import annotations
@@ -10,23 +12,110 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-# (file name, module row, anchor to scroll to) for each screen worth looking at; Qt scrolls
-# to paragraph and heading ids, not to table ids
-SHOTS = [
-    ("reader-first-module.png", 0, None),
-    ("reader-case-study.png", 1, "case-study-community-based-health-insurance-in-rwanda"),
-    ("reader-figure.png", 5, "p-6"),
-]
+SAMPLE = "inclusive-social-protection"
 
 
-def settle(app: object, rounds: int = 5) -> None:
+def settle(app: Any, rounds: int = 5) -> None:
     """Let Qt finish layout and painting (offscreen there is no window manager to wait for)."""
     from PySide6.QtCore import QEventLoop
 
     for _ in range(rounds):
-        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)  # type: ignore[attr-defined]
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+
+
+def wait_for(app: Any, condition: Callable[[], Any], timeout: float = 30.0) -> None:
+    from PySide6.QtCore import QEventLoop
+
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            raise TimeoutError("the app did not get there in time")
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+    settle(app)
+
+
+def take(window: Any, out: Path, name: str) -> Path:
+    path = out / name
+    window.grab().save(str(path))
+    return path
+
+
+def capture(out: Path, data: Path) -> list[Path]:
+    from PySide6.QtWidgets import QApplication
+
+    from stepcampus.campus import Campus
+    from ui import theme
+    from ui.app import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    window = MainWindow(Campus(data))
+    theme.apply(app, window.ctx.preferences)  # type: ignore[arg-type]
+    window.resize(1200, 780)
+    window.show()
+    window.start()
+    shots: list[Path] = []
+    wait_for(app, lambda: window.ctx.store_ready)
+    shots.append(take(window, out, "profiles.png"))
+    window.profiles.new_name.setText("Ana Núñez")
+    window.profiles.create()
+    wait_for(app, lambda: window.ctx.learner is not None)
+    learner = window.ctx.learner
+    assert learner is not None
+    _progress_through_core(window, learner.id)
+    window.library.refresh()
+    settle(app)
+    shots.append(take(window, out, "library.png"))
+
+    window.open_module(SAMPLE, "social-health-protection", "")
+    wait_for(app, lambda: window.reader.page is not None
+             and window.reader.page.module_id == "social-health-protection")
+    window.reader.browser.scrollToAnchor("p-4")
+    settle(app)
+    shots.append(take(window, out, "reader.png"))
+
+    window.open_quiz(SAMPLE, "social-integration")
+    wait_for(app, lambda: window.current_page() == "quiz")
+    shots.append(take(window, out, "quiz.png"))
+    quiz = window.page("quiz")
+    quiz.submit(confirm=False)
+    settle(app, 10)
+    shots.append(take(window, out, "quiz-feedback.png"))
+
+    window.open_search()
+    search = window.page("search")
+    search.set_query("protección")
+    wait_for(app, lambda: search.results.count() > 0)
+    shots.append(take(window, out, "search.png"))
+
+    window.open_certificate(SAMPLE)
+    certificate = window.page("certificate")
+    certificate.issue()
+    wait_for(app, lambda: certificate.issued is not None, timeout=60)
+    shots.append(take(window, out, "certificate.png"))
+
+    window.show_page("settings")
+    settle(app)
+    shots.append(take(window, out, "settings.png"))
+    window.close()
+    return shots
+
+
+def _progress_through_core(window: Any, profile_id: str) -> None:
+    """Read every module and pass every quiz but one, so each screen has something to show."""
+    from stepcampus.progress import activity
+
+    factory = window.campus.sessions
+    view = window.ctx.course_view(SAMPLE)
+    for module_id in view.module_ids:
+        activity.complete_module(factory, profile_id, SAMPLE, module_id)
+        if module_id != "social-integration":
+            attempt = activity.start_attempt(factory, profile_id, SAMPLE, module_id)
+            activity.finish_attempt(factory, attempt, 0.9, 70)
 
 
 def main(argv: list[str]) -> int:
@@ -37,29 +126,9 @@ def main(argv: list[str]) -> int:
     out.mkdir(parents=True, exist_ok=True)
     if not os.environ.get("DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QEventLoop
-    from PySide6.QtWidgets import QApplication
-
-    from stepcampus.campus import Campus
-    from ui.app import MainWindow
-
-    app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as data:
-        window = MainWindow(Campus(Path(data)))
-        window.resize(1200, 760)
-        window.show()
-        window.load_library()
-        while window.modules.count() == 0:  # the sample course installs off the UI thread
-            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 100)
-        for name, row, anchor in SHOTS:
-            window.modules.setCurrentRow(row)
-            settle(app)  # lay the new text out before scrolling in it
-            if anchor:
-                window.reader.scrollToAnchor(anchor)
-                settle(app)
-            window.grab().save(str(out / name))
-            print(out / name)
-        window.campus.close()
+        for path in capture(out, Path(data)):
+            print(path)
     return 0
 
 
