@@ -132,6 +132,11 @@ class MainWindow(QMainWindow):
         self.ctx.preferences_changed.connect(self._apply_theme)
         self.ctx.progress_changed.connect(lambda _c: self.library.refresh())
         self.ctx.library_changed.connect(self._library_changed)
+        # A data folder on a USB stick or a network share can vanish under a running app.
+        self.folder_watch = QTimer(self)
+        self.folder_watch.setInterval(2000)
+        self.folder_watch.timeout.connect(self._check_data_folder)
+        self.folder_lost = False
         self.retranslate()
 
     # -- pages ---------------------------------------------------------------------------------
@@ -322,6 +327,7 @@ class MainWindow(QMainWindow):
         for callback in waiting:
             callback()
         self.store_opened.emit()
+        self.folder_watch.start()
         if self.fresh:
             self.content_shown.emit()
         self.start_indexing()
@@ -467,6 +473,18 @@ class MainWindow(QMainWindow):
             if url.isLocalFile():
                 self.install(url.toLocalFile())
         event.acceptProposedAction()
+
+    def _check_data_folder(self) -> None:
+        if self.folder_lost or self.campus.database_path.exists():
+            return
+        self.folder_lost = True
+        self.folder_watch.stop()
+        self.notify_error(
+            tr("Your data folder is gone"),
+            tr("The data folder {folder} was deleted or disconnected while STEP Campus was "
+               "open, so nothing more can be saved. Put it back (from the recycle bin, or "
+               "reconnect the drive) and restart STEP Campus; if it is lost, restarting starts "
+               "a new one with the sample course.", folder=self.campus.data_dir))
 
     # -- messages --------------------------------------------------------------------------------
     def show_message(self, text: str) -> None:

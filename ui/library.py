@@ -28,7 +28,6 @@ from ui.i18n import tr
 from ui.widgets import ProgressRing, label
 
 
-
 def human_size(size: int) -> str:
     if size < 1024:
         return tr("{n} bytes", n=size)

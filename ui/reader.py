@@ -237,7 +237,11 @@ class ReaderPage(QWidget):
 
     def _restyle(self) -> None:
         anchor = self.current_anchor() if self.page else None
-        self.browser.document().setDefaultStyleSheet(theme.module_css(self.ctx.preferences))
+        prefs = self.ctx.preferences
+        font = self.browser.document().defaultFont()
+        font.setPointSize(prefs.text_size)  # body text; CSS sizes headings relative to it
+        self.browser.document().setDefaultFont(font)
+        self.browser.document().setDefaultStyleSheet(theme.module_css(prefs))
         if self.page is not None:
             self._show_page(self.page, anchor)
 
@@ -338,6 +342,8 @@ class ReaderPage(QWidget):
         """Keep the paragraph at the top and how far the learner read; off the UI thread."""
         if self.ctx.learner is None or self.page is None or self.course_id is None:
             return
+        if self.ctx.store_ready and not self.ctx.campus.database_path.exists():
+            return  # the data folder vanished; the window has told the learner
         learner, course_id, module_id = self.ctx.learner.id, self.course_id, self.page.module_id
         anchor, percent = self.current_anchor(), self.read_percent()
         at_end = percent >= END_MARGIN * 100
