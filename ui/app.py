@@ -137,6 +137,7 @@ class MainWindow(QMainWindow):
         self.folder_watch.setInterval(2000)
         self.folder_watch.timeout.connect(self._check_data_folder)
         self.folder_lost = False
+        self._closing = False
         self.retranslate()
 
     # -- pages ---------------------------------------------------------------------------------
@@ -304,7 +305,18 @@ class MainWindow(QMainWindow):
         self.campus.sessions  # noqa: B018  (opens and migrates the store, off the UI thread)
         return self.campus.ensure_sample_course(task)
 
+    def _migration_due(self) -> bool:
+        from stepcampus.store.schema_version import HEAD
+        from stepcampus.store.snapshot import read_revision
+
+        try:
+            return read_revision(self.campus.database_path) != HEAD
+        except Exception:
+            return True
+
     def _store_ready(self, installed: Any) -> None:
+        if self._closing:
+            return
         self.ctx.store_ready = True
         if self.ctx.snapshot is not None:
             self.ctx.snapshot.close()
@@ -343,6 +355,8 @@ class MainWindow(QMainWindow):
             self._after_store.append(callback)
 
     def start_indexing(self) -> None:
+        if self._closing:
+            return
         from ui.search import start_indexing
 
         start_indexing(self.ctx)
@@ -509,7 +523,11 @@ class MainWindow(QMainWindow):
             save_settings(self.campus.data_dir, self.ctx.settings)
         except OSError:
             pass  # a read-only folder was reported when it happened
-        jobs.wait_all()
+        self._closing = True
+        if self.ctx.store_ready or self.fresh or self._migration_due():
+            jobs.wait_all()  # something may be writing: let it finish or roll back
+        else:
+            jobs.cancel_all()  # only the store opening for reads: no need to wait for it
         if self.ctx.snapshot is not None:
             self.ctx.snapshot.close()
         self.campus.close()

@@ -21,9 +21,17 @@ def add_screenshots_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_app_command(args: argparse.Namespace) -> int:
+    import os
+    import sys
+
     from ui.app import run_app
 
-    return run_app(data_dir=args.data_dir, quit_after_start=args.quit_after_start)
+    code = run_app(data_dir=args.data_dir, quit_after_start=args.quit_after_start)
+    # The window has saved everything and closed the store; unloading Qt and the ORM object
+    # by object at interpreter exit only adds a visible delay after the window is gone.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def run_screenshots_command(args: argparse.Namespace) -> int:

@@ -78,6 +78,11 @@ def start(
     return job
 
 
+def cancel_all() -> None:
+    for job in list(_running):
+        job.cancel()
+
+
 def wait_all(timeout_ms: int = 30000) -> bool:
     """Let running jobs end (at exit, so none writes to a closed store)."""
     for job in list(_running):
