@@ -255,3 +255,34 @@ def test_a_data_folder_deleted_while_open_is_reported(qtbot, tmp_path: Path) -> 
     window.reader.save_position()  # nothing is written to a folder that is gone
     assert not (data / "campus.sqlite").exists()
     close(window)
+
+
+def test_switching_the_language_relabels_everything_and_keeps_the_place(qtbot,
+                                                                        tmp_path: Path) -> None:
+    window = open_window(qtbot, tmp_path / "data")
+    create_profile(qtbot, window, "Iris")
+    window.open_module(SAMPLE_COURSE, "social-health-protection", "")
+    reader = window.reader
+    qtbot.waitUntil(lambda: reader.page is not None, timeout=WAIT)
+    qtbot.keyClick(window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page() == "settings"
+    combo = window.settings_page.language
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Down)  # English -> Français
+    assert window.ctx.preferences.language == "fr"
+    assert window.go_library.text() == "Bibliothèque"
+    assert window.settings_page.title.text() == "Paramètres"
+    assert reader.next_button.text() == "Module suivant →"
+    # the open module comes back in French (the course has it), still the same module
+    qtbot.waitUntil(lambda: reader.page is not None and reader.page.language == "fr",
+                    timeout=WAIT)
+    assert reader.module_id == "social-health-protection"
+    assert reader.browser.toPlainText().startswith("Étendre la protection sociale en santé")
+    qtbot.keyClick(combo, Qt.Key.Key_Down)  # Español
+    assert window.go_search.text() == "Buscar"
+    learner = window.ctx.learner
+    assert learner is not None
+    close(window)
+    from stepcampus.settings import load_settings
+
+    assert load_settings(tmp_path / "data").preferences(learner.id).language == "es"
