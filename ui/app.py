@@ -516,6 +516,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.ctx.learner is not None and self.ctx.store_ready:
             self.reader.save_position()
+            if "quiz" in self._pages:
+                self._pages["quiz"].save_pending()  # type: ignore[attr-defined]
         self._remember_place()
         try:
             from stepcampus.settings import save_settings

@@ -382,6 +382,21 @@ def _response_text(response: Any) -> str:
     return json.dumps(response, ensure_ascii=False, separators=(",", ":"))
 
 
+def list_attempts(
+    factory: SessionFactory, profile_id: str, course_id: str, quiz_id: str
+) -> list[QuizAttempt]:
+    """The learner's attempts at a quiz, finished and in progress, newest first."""
+    with factory() as session:
+        query = select(QuizAttempt).where(
+            QuizAttempt.profile_id == profile_id,
+            QuizAttempt.course_id == course_id,
+            QuizAttempt.quiz_id == quiz_id,
+        )
+        # rowid breaks ties between attempts started within the same microsecond.
+        order = (QuizAttempt.started_at.desc(), text("quiz_attempts.rowid DESC"))
+        return list(session.scalars(query.order_by(*order)))
+
+
 # Bookmarks -----------------------------------------------------------------------------------
 
 
