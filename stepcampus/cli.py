@@ -233,6 +233,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_render.add_parser(sub)
     cli_gift.add_parser(sub)
+    from stepcampus import cli_certificate
+
+    cli_certificate.add_parser(sub)
+    from stepcampus import cli_search
+
+    cli_search.add_parser(sub)
 
     # Front-ends add their own commands (the desktop adds `app`): the core never imports them.
     from importlib.metadata import entry_points

@@ -22,6 +22,9 @@ QPushButton:hover { background: #e6eef6; }
 QPushButton:default { border: 1px solid %(accent)s; }
 QPushButton#primary { background: %(accent)s; color: white; border: 1px solid %(accent)s; }
 QPushButton#primary:hover { background: %(accent_dark)s; }
+QPushButton:disabled, QPushButton#primary:disabled {
+    background: #e4e8ec; color: #7a8794; border: 1px solid #c3ccd5;
+}
 QPushButton:focus, QToolButton:focus, QLineEdit:focus, QComboBox:focus, QSpinBox:focus,
 QListWidget:focus, QTreeWidget:focus, QTextBrowser:focus, QCheckBox:focus, QRadioButton:focus,
 QPlainTextEdit:focus, QListView:focus, QTableWidget:focus {
@@ -43,6 +46,7 @@ QTextBrowser, QPlainTextEdit, QListView, QTableWidget {
 }
 QPushButton:hover, QToolButton:hover { background: #333; }
 QPushButton#primary { background: #ffff00; color: black; border: 2px solid #ffff00; }
+QPushButton:disabled { color: #9a9a9a; border: 2px dashed #9a9a9a; background: black; }
 QWidget:focus { outline: none; }
 QPushButton:focus, QToolButton:focus, QLineEdit:focus, QComboBox:focus, QSpinBox:focus,
 QListWidget:focus, QTreeWidget:focus, QTextBrowser:focus, QCheckBox:focus, QRadioButton:focus,
