@@ -41,7 +41,8 @@ def wait_for(app: Any, condition: Callable[[], Any], timeout: float = 30.0) -> N
 
 def take(window: Any, out: Path, name: str) -> Path:
     path = out / name
-    window.grab().save(str(path))
+    if not window.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
     return path
 
 
@@ -52,6 +53,7 @@ def capture(out: Path, data: Path) -> list[Path]:
     from ui import theme
     from ui.app import MainWindow
 
+    out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication([])
     window = MainWindow(Campus(data))
     theme.apply(app, window.ctx.preferences)  # type: ignore[arg-type]
@@ -93,14 +95,20 @@ def capture(out: Path, data: Path) -> list[Path]:
 
     window.open_search()
     search = window.page("search")
-    search.set_query("protección")
+    search.set_query("community health insurance")
     wait_for(app, lambda: search.results.count() > 0)
     shots.append(take(window, out, "search.png"))
 
+    from stepcampus.progress import activity
+
+    factory = window.campus.sessions
+    attempt = activity.start_attempt(factory, learner.id, SAMPLE, "social-integration")
+    activity.finish_attempt(factory, attempt, 0.9, 70)  # passed at the second try
+    window.ctx.progress_changed.emit(SAMPLE)
     window.open_certificate(SAMPLE)
     certificate = window.page("certificate")
-    certificate.issue()
-    wait_for(app, lambda: certificate.issued is not None, timeout=60)
+    certificate.get_certificate()
+    wait_for(app, lambda: certificate.certificate is not None, timeout=60)
     shots.append(take(window, out, "certificate.png"))
 
     window.show_page("settings")

@@ -36,6 +36,8 @@ class SettingsPage(QWidget):
             self.language.addItem(LANGUAGE_NAMES[code], code)
         self.text_size = QSpinBox()
         self.text_size.setRange(TEXT_SIZES[0], TEXT_SIZES[-1])
+        self.language.setMaximumWidth(260)
+        self.text_size.setMaximumWidth(120)
         self.high_contrast = QCheckBox()
         self.data_folder = QLineEdit(str(ctx.campus.data_dir))
         self.data_folder.setReadOnly(True)
