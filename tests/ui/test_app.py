@@ -286,3 +286,49 @@ def test_switching_the_language_relabels_everything_and_keeps_the_place(qtbot,
     from stepcampus.settings import load_settings
 
     assert load_settings(tmp_path / "data").preferences(learner.id).language == "es"
+
+
+def test_a_catalog_offers_an_update_with_its_size_and_installs_it(qtbot, tmp_path: Path,
+                                                                  course_copy: Path,
+                                                                  sample_key) -> None:
+    from stepcampus.coursepack.build import build
+    from stepcampus.coursepack.packagesource import FolderPackage
+    from stepcampus.coursepack.publish import publish
+
+    text = (course_copy / "course.yaml").read_text()
+    (course_copy / "course.yaml").write_text(text.replace("version: 1.0.0", "version: 1.1.0"))
+    result = build(course_copy, tmp_path / "out", sample_key)
+    tree = tmp_path / "tree"
+    publish(FolderPackage(result.package_dir), tree)
+    window = open_window(qtbot, tmp_path / "data")
+    create_profile(qtbot, window, "Jo")
+    window.ctx.settings.catalogs.append(str(tree))
+    qtbot.mouseClick(window.library.refresh_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(window.library.available) == 1, timeout=WAIT)
+    row = window.library.available[0]
+    assert "1.0.0 → 1.1.0" in row.text.text() and "KB" in row.text.text()
+    qtbot.mouseClick(row.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: [r.version for r in window.ctx.installed_rows()] == ["1.1.0"],
+                    timeout=WAIT)
+    qtbot.waitUntil(lambda: not window.library.available, timeout=WAIT)
+    assert window.library.cards[0].summary.version == "1.1.0"
+    close(window)
+
+
+def test_search_opens_the_module_at_the_matching_paragraph(qtbot, tmp_path: Path) -> None:
+    window = open_window(qtbot, tmp_path / "data")
+    create_profile(qtbot, window, "Kofi")
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    search = window.page("search")
+    qtbot.keyClicks(search.field, "Lok Swasthya")
+    qtbot.waitUntil(lambda: search.results.count() > 0, timeout=WAIT)
+    hit = next(h for h in search.hits if h.kind == "module" and h.anchor.startswith("p-"))
+    index = search.hits.index(hit)
+    item = search.results.item(index)
+    qtbot.mouseClick(search.results.viewport(), Qt.MouseButton.LeftButton,
+                     pos=search.results.visualItemRect(item).center())
+    qtbot.waitUntil(lambda: window.reader.page is not None
+                    and window.reader.page.module_id == hit.module_id, timeout=WAIT)
+    assert window.current_page() == "reader"
+    assert window.reader.current_anchor() == hit.anchor
+    close(window)
