@@ -141,7 +141,7 @@ def issue_certificate(campus: Campus, profile_id: str, course_id: str,
     from stepcampus.certificates.pdf import render_pdf
     from stepcampus.certificates.texts import language_of
     from stepcampus.coursepack.keys import public_key_of
-    from stepcampus.progress.summary import record_course_completion
+    from stepcampus.progress.activity import record_course_completion
 
     task = task or Task()
     task.report(0, _STEPS, "Checking your progress")

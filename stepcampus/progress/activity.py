@@ -13,7 +13,7 @@ import json
 import os
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
@@ -31,6 +31,9 @@ from stepcampus.store.models import (
     QuizAttempt,
     utcnow,
 )
+
+if TYPE_CHECKING:
+    from stepcampus.progress.summary import CourseSummary
 
 NAME_MAX = 80
 # scrypt cost: ~50 ms and 16 MB per check. A short PIN only keeps other people on a shared
@@ -395,6 +398,30 @@ def list_attempts(
         # rowid breaks ties between attempts started within the same microsecond.
         order = (QuizAttempt.started_at.desc(), text("quiz_attempts.rowid DESC"))
         return list(session.scalars(query.order_by(*order)))
+
+
+def record_course_completion(factory: SessionFactory, profile_id: str,
+                             summary: CourseSummary) -> bool:
+    """The course-level "completed" statement, once per learner and course, when it is done.
+
+    Returns True if it was recorded now. The outbox keeps sent statements, so it also tells
+    whether this one was ever made.
+    """
+    if not summary.complete:
+        return False
+    object_id = xapi.course_iri(summary.course_id)
+    with write_session(factory) as session:
+        profile = _profile(session, profile_id)
+        done_before = session.scalar(select(func.count()).select_from(OutboxStatement).where(
+            OutboxStatement.profile_id == profile_id,
+            OutboxStatement.statement.like(f'%"verb":{{"id":"{xapi.VERB_BASE}completed"%'),
+            OutboxStatement.statement.like(
+                f'%"object":{{"objectType":"Activity","id":"{object_id}"%')))
+        if done_before:
+            return False
+        _record(session, profile, "completed", object_id, summary.title, at=utcnow(),
+                result=xapi.result(scaled=summary.score, success=True, completion=True))
+    return True
 
 
 # Bookmarks -----------------------------------------------------------------------------------

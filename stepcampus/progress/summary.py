@@ -1,18 +1,17 @@
 """Where a learner stands in a course: what the library's ring, the reader's table of contents
 and the certificate all read from one query of the store.
 
-The ORM is imported inside the functions that use it: the first screen summarises courses
-from a read-only snapshot before the ORM has loaded.
+The first screen summarises courses from a read-only snapshot before the ORM has loaded, so
+this module never imports it.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from stepcampus.store.snapshot import ProgressRow, QuizRow, Snapshot
+from stepcampus.store.snapshot import Snapshot
 
 if TYPE_CHECKING:
     from stepcampus.coursepack.installed import CourseView
@@ -96,12 +95,18 @@ class CourseSummary:
 
 def course_summary(source: SessionFactory | Snapshot, view: CourseView, profile_id: str,
                    language: str | None = None) -> CourseSummary:
-    """The learner's standing, read through the ORM or, at start-up, a read-only snapshot."""
+    """The learner's standing, read through the store or, at start-up, a read-only snapshot.
+
+    Either way the same queries run (the snapshot's), on the store's own sqlite3 connection.
+    """
     if isinstance(source, Snapshot):
         progress = source.progress(profile_id, view.id)
         quiz_rows = source.quizzes(profile_id, view.id)
     else:
-        progress, quiz_rows = _load(source, profile_id, view.id)
+        with source() as session:
+            raw = Snapshot(session.connection().connection.driver_connection)
+            progress = raw.progress(profile_id, view.id)
+            quiz_rows = raw.quizzes(profile_id, view.id)
     rows = {r.module_id: r for r in progress}
     quizzes = {q.quiz_id: q for q in quiz_rows}
     modules = []
@@ -120,67 +125,3 @@ def course_summary(source: SessionFactory | Snapshot, view: CourseView, profile_
             quiz_passed=bool(quiz and quiz.passed)))
     pass_mark = float(view.course.get("pass_mark", DEFAULT_PASS_MARK))
     return CourseSummary(view.id, view.title(language), view.version, pass_mark, modules)
-
-
-def _load(factory: SessionFactory, profile_id: str,
-          course_id: str) -> tuple[list[ProgressRow], list[QuizRow]]:
-    from sqlalchemy import func, select
-
-    from stepcampus.store.models import ModuleProgress, QuizAttempt
-
-    with factory() as session:
-        progress = [
-            ProgressRow(r.module_id, r.percent, r.completed_at is not None, r.position,
-                        r.updated_at)
-            for r in session.scalars(select(ModuleProgress).where(
-                ModuleProgress.profile_id == profile_id, ModuleProgress.course_id == course_id))
-        ]
-        quizzes = [
-            QuizRow(quiz_id, best, bool(passed))
-            for quiz_id, best, passed in session.execute(
-                select(QuizAttempt.quiz_id, func.max(QuizAttempt.score),
-                       func.max(QuizAttempt.passed))
-                .where(QuizAttempt.profile_id == profile_id,
-                       QuizAttempt.course_id == course_id,
-                       QuizAttempt.state == "finished")
-                .group_by(QuizAttempt.quiz_id))
-        ]
-    return progress, quizzes
-
-
-def record_course_completion(factory: SessionFactory, profile_id: str,
-                             summary: CourseSummary) -> bool:
-    """The course-level "completed" statement, once per learner and course, when it is done.
-
-    Returns True if it was recorded now.
-    """
-    if not summary.complete:
-        return False
-    from sqlalchemy import func, select
-
-    from stepcampus.progress import xapi
-    from stepcampus.store.database import write_session
-    from stepcampus.store.models import OutboxStatement, Profile, utcnow
-
-    object_id = xapi.course_iri(summary.course_id)
-    with write_session(factory) as session:
-        profile = session.get(Profile, profile_id)
-        if profile is None:
-            return False
-        done_before = session.scalar(select(func.count()).select_from(OutboxStatement).where(
-            OutboxStatement.profile_id == profile_id,
-            OutboxStatement.statement.like(f'%"verb":{{"id":"{xapi.VERB_BASE}completed"%'),
-            OutboxStatement.statement.like(
-                f'%"object":{{"objectType":"Activity","id":"{object_id}"%')))
-        if done_before:
-            return False
-        now = utcnow()
-        statement = xapi.statement(
-            xapi.agent(profile.id, profile.name), "completed", object_id, summary.title,
-            timestamp=now,
-            result=xapi.result(scaled=summary.score, success=True, completion=True))
-        session.add(OutboxStatement(id=statement["id"], profile_id=profile_id,
-                                    statement=json.dumps(statement, ensure_ascii=False,
-                                                         separators=(",", ":")),
-                                    created_at=now))
-    return True

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from stepcampus.campus import SAMPLE_COURSE, Campus
 from stepcampus.progress import activity
-from stepcampus.progress.summary import course_summary, record_course_completion
+from stepcampus.progress.activity import record_course_completion
+from stepcampus.progress.summary import course_summary
 from stepcampus.store.snapshot import Snapshot
 
 
