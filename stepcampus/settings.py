@@ -8,13 +8,12 @@ atomically, so a crash mid-save never leaves a half-written file.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from stepcampus.errors import InputError, Problem
+from stepcampus.textfile import write_atomic
 
 LANGUAGES = ("en", "fr", "es")
 TEXT_SIZES = range(9, 21)  # points; 11 is the default body size
@@ -77,16 +76,8 @@ def load_settings(data_dir: Path) -> Settings:
 
 
 def save_settings(data_dir: Path, settings: Settings) -> None:
-    data_dir.mkdir(parents=True, exist_ok=True)
-    payload = asdict(settings)
-    fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=data_dir)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(payload, out, ensure_ascii=False, indent=1, sort_keys=True)
-        os.replace(tmp, data_dir / FILE_NAME)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    payload = json.dumps(asdict(settings), ensure_ascii=False, indent=1, sort_keys=True)
+    write_atomic(data_dir / FILE_NAME, payload.encode("utf-8"))
 
 
 def _from_json(data: dict[str, Any]) -> Settings:

@@ -1,8 +1,11 @@
-"""Text in and out: UTF-8 only, and a decoding error names the file and the line."""
+"""Files in and out: UTF-8 text whose decoding errors name the file and the line, and
+writes that are whole or not at all."""
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 from stepcampus.errors import InputError, Problem
@@ -38,3 +41,20 @@ def write_stdout(text: str) -> None:
     sys.stdout.flush()
     buffer.write(text.encode("utf-8"))
     buffer.flush()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace path with data in one step: a crash leaves the old file or the new, never half.
+
+    The file is world-readable (0644), as a static web server serving a published tree needs.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

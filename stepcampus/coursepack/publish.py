@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from stepcampus.coursepack.manifest import Manifest, verify
 from stepcampus.coursepack.packagesource import PackageSource
 from stepcampus.errors import InputError, Problem
 from stepcampus.tasks import Task
+from stepcampus.textfile import write_atomic
 
 CATALOG_FORMAT = "stepcampus-catalog"
 
@@ -59,11 +59,11 @@ def publish(source: PackageSource, tree: Path, task: Task | None = None) -> Publ
         new_blobs += 1
         new_bytes += size
     # Blobs first, manifest next, catalog last: a reader never sees a version it cannot fetch.
-    _write_atomic(tree / signature_rel, signature)
-    _write_atomic(tree / manifest_rel, raw)
+    write_atomic(tree / signature_rel, signature)
+    write_atomic(tree / manifest_rel, raw)
     catalog = read_catalog(tree)
     _add_to_catalog(catalog, manifest, manifest_rel, signature_rel)
-    _write_atomic(tree / "catalog.json", _catalog_bytes(catalog))
+    write_atomic(tree / "catalog.json", _catalog_bytes(catalog))
     return PublishResult(manifest.course_id, manifest.version, new_blobs,
                          len(blobs) - new_blobs, new_bytes)
 
@@ -110,12 +110,3 @@ def _add_to_catalog(catalog: dict[str, Any], manifest: Manifest, manifest_rel: s
 
 def _catalog_bytes(catalog: dict[str, Any]) -> bytes:
     return (json.dumps(catalog, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode()
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.chmod(tmp, 0o644)  # a static web server must be able to read it
-    os.replace(tmp, path)

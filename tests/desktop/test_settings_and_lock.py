@@ -25,7 +25,7 @@ def test_preferences_are_kept_per_profile(tmp_path: Path) -> None:
     assert again.preferences("ben") == Preferences("es", 10, False)
     assert again.last_profile == "ana"
     assert again.preferences("new").language == "es"  # the picker's last language
-    assert not list(tmp_path.glob(".settings-*"))  # no temporary file left behind
+    assert [p.name for p in tmp_path.iterdir()] == ["settings.json"]  # no temporary file left
 
 
 def test_out_of_range_values_fall_back_to_defaults(tmp_path: Path) -> None:
