@@ -31,7 +31,7 @@ from stepcampus.campus import Campus
 from stepcampus.errors import InputError
 from stepcampus.store.snapshot import Snapshot
 from stepcampus.tasks import Task
-from ui import i18n, jobs, theme
+from ui import jobs, theme
 from ui.context import AppContext, Learner
 from ui.i18n import tr
 from ui.library import LibraryPage, human_size
@@ -322,15 +322,9 @@ class MainWindow(QMainWindow):
             self.ctx.snapshot.close()
             self.ctx.snapshot = None
         self.status.setText(tr("Sample course installed") if installed else tr("Ready"))
-        from stepcampus.progress.activity import list_profiles
-
         if self.ctx.learner is None:
-            rows = list_profiles(self.campus.sessions)
-            from stepcampus.store.snapshot import ProfileRow
-
-            self.profiles.set_profiles(
-                [ProfileRow(p.id, p.name, p.pin_hash, p.last_used_at) for p in rows],
-                select=self.ctx.settings.last_profile)
+            self.profiles.set_profiles(self.ctx.profile_rows(),
+                                       select=self.ctx.settings.last_profile)
         else:
             self.library.refresh()
             if self.current_page() == "reader":
@@ -384,17 +378,8 @@ class MainWindow(QMainWindow):
         self.reader.save_position()
         self._remember_place()
         self.ctx.sign_in(None)
-        self.ctx.learner = None
-        rows = []
-        if self.ctx.store_ready:
-            from stepcampus.progress.activity import list_profiles
-            from stepcampus.store.snapshot import ProfileRow
-
-            rows = [ProfileRow(p.id, p.name, p.pin_hash, p.last_used_at)
-                    for p in list_profiles(self.campus.sessions)]
-        elif self.ctx.snapshot is not None:
-            rows = self.ctx.snapshot.profiles()
-        self.profiles.set_profiles(rows, select=self.ctx.settings.last_profile)
+        self.profiles.set_profiles(self.ctx.profile_rows(),
+                                   select=self.ctx.settings.last_profile)
         self.stack.setCurrentWidget(self.profiles)
         self.profiles.focus_first()
         self.retranslate()
@@ -467,7 +452,8 @@ class MainWindow(QMainWindow):
             self.ctx.library_changed.emit()
 
         def failed(message: str) -> None:
-            self.library.check_catalogs() if course_id else None
+            if course_id:  # a catalog row disabled its button: show the list afresh
+                self.library.check_catalogs()
             self.notify_error(tr("Could not install {name}", name=name), message)
 
         self.when_store_ready(lambda: self.long_work.run(
@@ -593,7 +579,6 @@ def run_app(data_dir: Path | None = None, quit_after_start: bool = False) -> int
         notice = f"{exc} (kept as settings.json.damaged)"
     ctx = AppContext(campus, settings)
     theme.apply(app, ctx.preferences)
-    i18n.set_language(ctx.preferences.language)
     window = MainWindow(ctx)
     window.show()
     if quit_after_start:

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Signal
 
 from stepcampus.campus import Campus
 from stepcampus.settings import Preferences, Settings, load_settings, save_settings
-from stepcampus.store.snapshot import Snapshot
+from stepcampus.store.snapshot import CourseRow, ProfileRow, Snapshot
 from stepcampus.tasks import Task
 from ui import i18n, jobs
 
@@ -113,11 +113,19 @@ class AppContext(QObject):
             self._views[key] = CourseView(row.manifest, self.campus.content)
         return self._views[key]
 
-    def installed_rows(self) -> list[Any]:
+    def installed_rows(self) -> list[CourseRow]:
         """Installed courses (course_id, version, title, manifest), from whichever store."""
-        if self.store_ready or self.snapshot is None:
-            return list(self.campus.installed())
-        return self.snapshot.installed()
+        return self._read(Snapshot.installed)
+
+    def profile_rows(self) -> list[ProfileRow]:
+        return self._read(Snapshot.profiles)
+
+    def _read(self, query: Callable[[Snapshot], list[Any]]) -> list[Any]:
+        """A snapshot query, on the start-up snapshot or, once open, the store's connection."""
+        if not self.store_ready and self.snapshot is not None:
+            return query(self.snapshot)
+        with self.campus.sessions() as session:
+            return query(Snapshot(session.connection().connection.driver_connection))
 
     @property
     def content_language(self) -> str:

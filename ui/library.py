@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -25,7 +24,7 @@ from stepcampus.progress.summary import CourseSummary
 from ui import jobs
 from ui.context import AppContext
 from ui.i18n import tr
-from ui.widgets import ProgressRing, label
+from ui.widgets import ProgressRing, label, scroll_area
 
 
 def human_size(size: int) -> str:
@@ -164,10 +163,7 @@ class LibraryPage(QWidget):
         column.addWidget(self.available_note)
         column.addLayout(self.available_list)
         column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(body)
+        scroll = scroll_area(body)
         outer = QVBoxLayout(self)
         outer.addLayout(head)
         outer.addWidget(self.hint)
