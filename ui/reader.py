@@ -342,8 +342,6 @@ class ReaderPage(QWidget):
         """Keep the paragraph at the top and how far the learner read; off the UI thread."""
         if self.ctx.learner is None or self.page is None or self.course_id is None:
             return
-        if self.ctx.store_ready and not self.ctx.campus.database_path.exists():
-            return  # the data folder vanished; the window has told the learner
         learner, course_id, module_id = self.ctx.learner.id, self.course_id, self.page.module_id
         anchor, percent = self.current_anchor(), self.read_percent()
         at_end = percent >= END_MARGIN * 100
@@ -379,7 +377,7 @@ class ReaderPage(QWidget):
 
             record_launch(factory, learner, course_id)
 
-        jobs.start(launch)
+        jobs.start(launch, on_failed=self.ctx.message.emit)
 
     def refresh_progress(self) -> None:
         """Re-read the learner's standing: completion marks, time left, bookmarks."""

@@ -57,7 +57,16 @@ def write_session(factory: SessionFactory) -> Iterator[Session]:
     The Python driver would otherwise read outside any transaction and begin only at the first
     write, so read-then-write actions (never lower a percent, one statement per completion)
     could interleave with another writer such as sync. busy_timeout makes the lock wait.
+
+    A database file deleted under an open connection still accepts writes, into a file no one
+    will ever open again; so a write first checks that the file is still where it was.
     """
+    bind = factory.kw.get("bind")
+    path = bind.url.database if bind is not None else None
+    if path and not Path(path).exists():
+        raise StepCampusError(
+            f"the learner database {path} was deleted or its drive disconnected; nothing was "
+            "saved (put the data folder back and restart STEP Campus)")
     with factory() as session, session.begin():
         session.connection().exec_driver_sql("BEGIN IMMEDIATE")
         yield session

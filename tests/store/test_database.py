@@ -145,3 +145,18 @@ def test_downgrade_to_base_removes_everything(db_path: Path) -> None:
     assert _tables(db_path) == {"alembic_version"}
     open_database(db_path).dispose()  # an empty version table counts as a new database
     assert _tables(db_path) == TABLES
+
+
+def test_a_write_to_a_deleted_database_file_is_refused(tmp_path: Path) -> None:
+    from stepcampus.progress.activity import create_profile
+    from stepcampus.store.database import session_factory
+
+    path = tmp_path / "data" / "campus.sqlite"
+    engine = open_database(path)
+    factory = session_factory(engine)
+    create_profile(factory, "Ana")  # the pool now holds an open connection to the file
+    for leftover in path.parent.iterdir():
+        leftover.unlink()
+    with pytest.raises(StepCampusError, match="was deleted"):
+        create_profile(factory, "Ben")
+    engine.dispose()

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 
 from stepcampus.campus import SAMPLE_COURSE, Campus
 from stepcampus.progress import activity
@@ -248,12 +248,18 @@ def test_a_data_folder_deleted_while_open_is_reported(qtbot, tmp_path: Path) -> 
     data = tmp_path / "data"
     window = open_window(qtbot, data)
     create_profile(qtbot, window, "Hana")
+    messages: list[str] = []
+    window.ctx.message.connect(messages.append)
     shutil.rmtree(data)
     window.folder_watch.setInterval(50)
     qtbot.waitUntil(lambda: window.folder_lost, timeout=WAIT)
     assert str(data) in window.last_error
+    window.open_module(SAMPLE_COURSE, "social-exclusion", "")  # would record a launch
     window.reader.save_position()  # nothing is written to a folder that is gone
+    QThreadPool.globalInstance().waitForDone(WAIT)  # any write would have happened by now
     assert not (data / "campus.sqlite").exists()
+    # the refused write says why
+    qtbot.waitUntil(lambda: any("nothing was saved" in m for m in messages), timeout=WAIT)
     close(window)
 
 
