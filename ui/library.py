@@ -24,7 +24,7 @@ from stepcampus.progress.summary import CourseSummary
 from ui import jobs
 from ui.context import AppContext
 from ui.i18n import tr
-from ui.widgets import ProgressRing, label, scroll_area
+from ui.widgets import ProgressRing, discard, label, scroll_area
 
 
 def human_size(size: int) -> str:
@@ -215,7 +215,7 @@ class LibraryPage(QWidget):
         if self.ctx.learner is None:
             return
         for card in self.cards:
-            card.deleteLater()
+            discard(card)
         self.cards = []
         language = self.ctx.content_language
         for row in self.ctx.installed_rows():
@@ -281,7 +281,7 @@ class LibraryPage(QWidget):
 
         self.refresh_button.setEnabled(True)
         for row in self.available:
-            row.deleteLater()
+            discard(row)
         self.available, self.catalog_notes = [], []
         installed = {r.course_id: r.version for r in self.ctx.installed_rows()}
         for location, catalog, error in found:

@@ -37,6 +37,7 @@ from stepcampus.store.models import QuizAttempt
 from ui.context import AppContext
 from ui.i18n import tr
 from ui.quiz_widgets import QuestionWidget, question_widget
+from ui.widgets import discard
 
 
 def percent(fraction: float) -> str:
@@ -321,8 +322,7 @@ class QuizPage(QWidget):
 
     def _clear_questions(self) -> None:
         for widget in self.question_widgets:
-            widget.setParent(None)
-            widget.deleteLater()
+            discard(widget)
         self.question_widgets = []
         self.attempt_id = None
         self.reviewing = False

@@ -69,3 +69,13 @@ def scroll_area(body: QWidget) -> QScrollArea:
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setWidget(body)
     return scroll
+
+
+def discard(widget: QWidget) -> None:
+    """Take a widget off the screen now and free it later.
+
+    deleteLater alone leaves it laid out until control returns to the event loop, which a
+    screen rebuilt twice in a row (or a test pumping events) can show as a duplicate.
+    """
+    widget.setParent(None)  # type: ignore[call-overload]
+    widget.deleteLater()

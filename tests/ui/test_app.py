@@ -84,6 +84,20 @@ def test_create_profile_open_the_course_and_read_a_module_to_the_end(qtbot,
     close(window)
 
 
+def test_the_library_shows_each_course_once_however_often_it_refreshes(qtbot,
+                                                                      tmp_path: Path) -> None:
+    from ui.library import CourseCard
+
+    window = open_window(qtbot, tmp_path / "data")
+    create_profile(qtbot, window, "Lia")
+    window.library.refresh()
+    window.library.refresh()
+    # cards of an earlier refresh must be gone at once, not when the event loop next runs
+    cards = window.library.findChildren(CourseCard)
+    assert [c.summary.course_id for c in cards] == [SAMPLE_COURSE]
+    close(window)
+
+
 def test_restart_lands_on_the_paragraph_where_the_learner_left(qtbot, tmp_path: Path) -> None:
     data = tmp_path / "data"
     window = open_window(qtbot, data)
