@@ -19,6 +19,7 @@ LANGUAGES = ("en", "fr", "es")
 TEXT_SIZES = range(9, 21)  # points; 11 is the default body size
 DEFAULT_TEXT_SIZE = 11
 FILE_NAME = "settings.json"
+DOWNLOAD_WHEN = ("always", "later", "network")
 
 
 @dataclass
@@ -45,6 +46,11 @@ class Settings:
     profiles: dict[str, Preferences] = field(default_factory=dict)
     # Where each profile was when the app closed (page, course, module), to land there again.
     places: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Downloads of courses and updates: "always", "later" (only when asked) or "network"
+    # (only on the network named by download_network); and a cap in KiB/s, 0 for none.
+    download_when: str = "always"
+    download_network: str | None = None
+    download_cap_kib: int = 0
 
     def preferences(self, profile_id: str | None) -> Preferences:
         if profile_id is None:
@@ -88,6 +94,8 @@ def _from_json(data: dict[str, Any]) -> Settings:
     }
     language = data.get("language", "en")
     last = data.get("last_profile")
+    when, network, cap = (data.get("download_when"), data.get("download_network"),
+                          data.get("download_cap_kib"))
     return Settings(
         last_profile=str(last) if last else None,
         language=language if language in LANGUAGES else "en",
@@ -95,4 +103,7 @@ def _from_json(data: dict[str, Any]) -> Settings:
         profiles=profiles,
         places={str(k): {str(a): str(b) for a, b in dict(v).items()}
                 for k, v in dict(data.get("places") or {}).items()},
+        download_when=when if when in DOWNLOAD_WHEN else "always",
+        download_network=str(network) if network else None,
+        download_cap_kib=cap if isinstance(cap, int) and cap >= 0 else 0,
     )
