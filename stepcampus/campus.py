@@ -90,14 +90,18 @@ class Campus:
 
     # -- installing ------------------------------------------------------------------------
     def open_source(self, location: str, course_id: str | None = None,
-                    version: str | None = None) -> PackageSource:
+                    version: str | None = None, task: Task | None = None) -> PackageSource:
         """A bundle file, a built package folder, or a published tree (URL or folder)."""
         from stepcampus.coursepack.packagesource import BundlePackage, FolderPackage
+        from stepcampus.settings import load_settings
         from stepcampus.sync.download import Tree, is_remote
+        from stepcampus.sync.policy import cap_bytes_per_s
 
         path = Path(location)
         if is_remote(location) or (path.is_dir() and (path / "catalog.json").exists()):
-            return Tree(location).package(course_id, version)
+            # Unfinished downloads wait in the data folder, so a later install resumes them.
+            return Tree(location, cap_bytes_per_s=cap_bytes_per_s(load_settings(self.data_dir)),
+                        store=self.content, task=task).package(course_id, version)
         if path.is_dir():
             return FolderPackage(path)
         if not path.exists():
@@ -109,7 +113,7 @@ class Campus:
                 task: Task | None = None, allow_downgrade: bool = False) -> InstallResult:
         from stepcampus.coursepack.install import install
 
-        source = self.open_source(location, course_id, version)
+        source = self.open_source(location, course_id, version, task)
         try:
             return install(source, content=self.content, sessions=self.sessions,
                            trust=self.trust, task=task, allow_downgrade=allow_downgrade)
