@@ -22,9 +22,10 @@ class ContentStore:
     def has(self, sha256: str, size: int | None = None) -> bool:
         path = self.path(sha256)
         try:
-            return size is None or path.stat().st_size == size
+            found = path.stat().st_size
         except FileNotFoundError:
             return False
+        return size is None or found == size
 
     def read(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()
