@@ -145,18 +145,33 @@ def statement(
 
 def validate_statement(data: Any) -> None:
     """Raise InputError listing every structural problem of an xAPI statement dict."""
-    problems = list(_statement_problems(data))
+    problems = statement_problems(data)
     if problems:
         where = f"statement {data.get('id')}" if isinstance(data, dict) else "statement"
         raise InputError(Problem(where, None, message) for message in problems)
 
 
-def _statement_problems(data: Any) -> list[str]:
+STATEMENT_PROPERTIES = frozenset({
+    "id", "actor", "verb", "object", "result", "context", "timestamp", "stored", "authority",
+    "version", "attachments",
+})
+_OBJECT_TYPES = ("Activity", "Agent", "Group", "StatementRef", "SubStatement")
+
+
+def statement_problems(data: Any) -> list[str]:
+    """Every structural problem of an xAPI statement dict, each naming its field."""
     if not isinstance(data, dict):
         return ["is not a JSON object"]
     found: list[str] = []
+    unknown = sorted(str(key) for key in data if key not in STATEMENT_PROPERTIES)
+    if unknown:
+        found.append(f"unknown propert{'y' if len(unknown) == 1 else 'ies'} "
+                     f"{', '.join(unknown)}")
     if not _is_uuid(data.get("id")):
         found.append("id is not a UUID")
+    if "version" in data and not (isinstance(data["version"], str)
+                                  and re.fullmatch(r"1\.0(\.\d+)?", data["version"])):
+        found.append("version is not 1.0.x")
     found += _actor_problems(data.get("actor"))
     verb_ = data.get("verb")
     if not isinstance(verb_, dict) or not _is_iri(verb_.get("id")):
@@ -194,6 +209,10 @@ def _object_problems(obj: Any) -> list[str]:
     if not isinstance(obj, dict):
         return ["object is missing"]
     kind = obj.get("objectType", "Activity")
+    if kind not in _OBJECT_TYPES:
+        return [f"object.objectType is not one of {', '.join(_OBJECT_TYPES)}"]
+    if kind == "Agent":
+        return [problem.replace("actor", "object", 1) for problem in _actor_problems(obj)]
     if kind == "Activity" and not _is_iri(obj.get("id")):
         return ["object.id is not an IRI"]
     if kind == "StatementRef" and not _is_uuid(obj.get("id")):

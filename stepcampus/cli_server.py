@@ -1,0 +1,176 @@
+"""`stepcampus serve` (the campus server and its LRS) and `stepcampus admin` (its accounts)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+from typing import Any
+
+from stepcampus.errors import InputError
+
+ADMIN_HELP = "manage the campus server's accounts, classes and enrolment codes"
+
+
+def add_parsers(subparsers: Any) -> None:
+    """Register `serve` and `admin` on an argparse subparsers object."""
+    p = subparsers.add_parser(
+        "serve", help="run the campus server: an xAPI LRS with accounts, for desktops to sync",
+        description="Serve the campus: the xAPI 1.0.3 LRS at /xapi/, the account API at /api/ "
+                    "and, with --content, a published course tree at /content/.")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default: 127.0.0.1; 0.0.0.0 for the network)")
+    p.add_argument("--port", type=int, default=8470, help="port (default: 8470)")
+    _database_option(p)
+    p.add_argument("--content", type=Path, metavar="DIR",
+                   help="a published course tree to serve at /content/")
+    p.add_argument("--home-page", metavar="IRI", default=None,
+                   help="the homePage of learners' xAPI accounts (default: "
+                        "urn:stepcampus:campus)")
+    p.add_argument("--max-body", type=int, metavar="BYTES", default=None,
+                   help="largest request body accepted, after gunzip (default: 16 MiB)")
+    p.set_defaults(func=cmd_serve)
+
+    admin = subparsers.add_parser("admin", help=ADMIN_HELP, description=ADMIN_HELP + ".")
+    _database_option(admin)
+    sub = admin.add_subparsers(dest="admin_command", required=True, metavar="ACTION")
+    for role in ("admin", "facilitator", "learner"):
+        q = sub.add_parser(f"create-{role}", help=f"create a {role} account")
+        q.add_argument("username", metavar="USER")
+        q.add_argument("--name", help="the name shown to people (default: USER)")
+        if role == "learner":
+            q.add_argument("--class", dest="class_name", metavar="NAME",
+                           help="put the learner in this class")
+        _password_options(q)
+        q.set_defaults(func=cmd_create_account, role=role)
+    q = sub.add_parser("create-class", help="create a class run by a facilitator")
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("--facilitator", required=True, metavar="USER")
+    q.set_defaults(func=cmd_create_class)
+    q = sub.add_parser("create-code", help="make an enrolment code for a class (printed)")
+    q.add_argument("--class", dest="class_name", required=True, metavar="NAME")
+    q.add_argument("--uses", type=int, default=30, metavar="N",
+                   help="how many learners may use it (default: 30)")
+    q.add_argument("--days", type=float, default=14, metavar="D",
+                   help="days until it expires (default: 14)")
+    q.set_defaults(func=cmd_create_code)
+    q = sub.add_parser("list", help="show the accounts and classes")
+    q.set_defaults(func=cmd_list)
+
+
+def _database_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--database", metavar="URL",
+                        help="sqlite:///FILE, a file path, or postgresql+psycopg://USER@HOST/NAME "
+                             "(default: server.sqlite in the data folder)")
+
+
+def _password_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--password", metavar="P", help="the password (visible to other users "
+                       "of this computer; prefer --password-stdin or the prompt)")
+    group.add_argument("--password-stdin", action="store_true",
+                       help="read the password from the first line of standard input")
+
+
+def _database(args: argparse.Namespace) -> str:
+    if args.database:
+        return str(args.database)
+    from stepcampus.paths import default_data_dir
+    from stepcampus.server.database import DEFAULT_FILE
+
+    return str((args.data_dir or default_data_dir()) / DEFAULT_FILE)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from stepcampus.server.app import DEFAULT_HOME_PAGE, serve
+    from stepcampus.server.web import DEFAULT_MAX_BODY
+
+    if not 0 < args.port < 65536:
+        raise InputError(f"--port must be within 1..65535, not {args.port}")
+    if args.content is not None and not args.content.is_dir():
+        raise InputError(f"--content {args.content}: no such folder")
+    home = args.home_page or DEFAULT_HOME_PAGE
+    if ":" not in home or " " in home:
+        raise InputError(f"--home-page {home!r} is not an IRI")
+    serve(_database(args), args.host, args.port, home_page=home, content_dir=args.content,
+          max_body=args.max_body or DEFAULT_MAX_BODY)
+    return 0
+
+
+def _password(args: argparse.Namespace) -> str:
+    if args.password is not None:
+        return str(args.password)
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass(f"password for {args.username}: ")
+    if getpass.getpass("again: ") != first:
+        raise InputError("the two passwords differ; nothing was created")
+    return first
+
+
+def _session(args: argparse.Namespace) -> Any:
+    from stepcampus.server.database import open_server_database, session_factory, write_session
+
+    engine = open_server_database(_database(args))
+    return write_session(session_factory(engine))
+
+
+def cmd_create_account(args: argparse.Namespace) -> int:
+    from stepcampus.server import accounts
+
+    password = _password(args)
+    with _session(args) as session:
+        group = accounts.find_class(session, args.class_name) if getattr(
+            args, "class_name", None) else None
+        account = accounts.create_account(session, args.username, password, args.role,
+                                          args.name)
+        if group is not None:
+            accounts.add_member(session, group, account)
+    where = f" in class {group.name}" if group is not None else ""
+    print(f"created {args.role} {args.username}{where}")
+    return 0
+
+
+def cmd_create_class(args: argparse.Namespace) -> int:
+    from stepcampus.server import accounts
+
+    with _session(args) as session:
+        group = accounts.create_class(session, args.name, args.facilitator)
+    print(f"created class {group.name} (id {group.id}) run by {args.facilitator}")
+    return 0
+
+
+def cmd_create_code(args: argparse.Namespace) -> int:
+    from stepcampus.server import accounts
+
+    uses: Any = args.uses
+    days: Any = int(args.days) if float(args.days).is_integer() else args.days
+    with _session(args) as session:
+        group = accounts.find_class(session, args.class_name)
+        entry = accounts.create_code(session, group, uses, days)
+    print(accounts.format_code(entry.code))
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from stepcampus.server import accounts
+    from stepcampus.server.models import Account, ClassGroup
+
+    lines = []
+    with _session(args) as session:
+        rows = list(session.scalars(select(Account).order_by(Account.role, Account.username)))
+        lines.append(f"{len(rows)} account(s)")
+        lines += [f"  {a.role:<12} {a.username:<24} {a.display_name}" for a in rows]
+        groups = list(session.scalars(select(ClassGroup).order_by(ClassGroup.name)))
+        lines.append(f"{len(groups)} class(es)")
+        for group in groups:
+            facilitator = session.get(Account, group.facilitator_id)
+            learners = [m.username for m in accounts.members(session, group)]
+            lines.append(f"  {group.name} (id {group.id}, facilitator "
+                         f"{facilitator.username if facilitator else '?'}): "
+                         f"{len(learners)} learner(s) {' '.join(learners)}".rstrip())
+    print("\n".join(lines))
+    return 0

@@ -1,0 +1,168 @@
+"""The campus JSON API under /api/: tokens, the asking account, enrolment and classes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from stepcampus.server import accounts
+from stepcampus.server.accounts import Principal
+from stepcampus.server.context import authenticate, client_address, context
+from stepcampus.server.database import write_session
+from stepcampus.server.models import Account, ClassGroup, ClassMember
+from stepcampus.server.problems import Refused, bad_request, forbidden
+from stepcampus.server.web import read_json
+
+MAX_API_BODY = 64 * 1024
+
+
+async def _json_object(request: Request) -> dict[str, Any]:
+    data = await read_json(request, MAX_API_BODY)
+    if not isinstance(data, dict):
+        raise bad_request("the request body must be a JSON object")
+    return data
+
+
+def _account_json(request: Request, who: Principal) -> dict[str, Any]:
+    return {"username": who.username, "name": who.display_name, "role": who.role,
+            "agent": context(request).agent(who)}
+
+
+def _class_json(session: Any, group: ClassGroup) -> dict[str, Any]:
+    facilitator = session.get(Account, group.facilitator_id)
+    return {"id": group.id, "name": group.name,
+            "facilitator": facilitator.username if facilitator else None,
+            "learners": [m.username for m in accounts.members(session, group)]}
+
+
+async def _manager(request: Request) -> Principal:
+    who = await authenticate(request)
+    if who.role not in ("facilitator", "admin"):
+        raise forbidden(f"{who.username} is a {who.role}; only facilitators and admins "
+                        "manage classes")
+    return who
+
+
+async def token(request: Request) -> Response:
+    who = await authenticate(request)
+    ctx = context(request)
+
+    def issue() -> str:
+        with write_session(ctx.factory) as session:
+            return accounts.issue_token(session, who.id)
+
+    return JSONResponse({"token": await run_in_threadpool(issue), **_account_json(request, who)})
+
+
+async def me(request: Request) -> Response:
+    who = await authenticate(request)
+    ctx = context(request)
+
+    def classes() -> list[str]:
+        with ctx.factory() as session:
+            if who.role == "learner":
+                return list(session.scalars(
+                    select(ClassGroup.name).join(ClassMember,
+                                                 ClassMember.class_id == ClassGroup.id)
+                    .where(ClassMember.account_id == who.id).order_by(ClassGroup.name)))
+            return [g.name for g in accounts.classes_of(session, who)]
+
+    return JSONResponse({**_account_json(request, who),
+                         "classes": await run_in_threadpool(classes)})
+
+
+async def enrol(request: Request) -> Response:
+    ctx = context(request)
+    key = (client_address(request),)
+    ctx.auth.enrolments.check(key, "enrolment attempts")
+    data = await _json_object(request)
+
+    def run() -> tuple[Principal, str, str]:
+        with write_session(ctx.factory) as session:
+            account, group = accounts.enrol(session, data.get("code"), data.get("username"),
+                                            data.get("name"), data.get("password"))
+            return accounts.principal(account), group.name, accounts.issue_token(session,
+                                                                                 account.id)
+
+    try:
+        who, class_name, new_token = await run_in_threadpool(run)
+    except Refused as exc:
+        if exc.message.startswith("code:"):
+            ctx.auth.enrolments.fail(key)
+        raise
+    return JSONResponse({**_account_json(request, who), "class": class_name,
+                         "token": new_token}, status_code=201)
+
+
+async def classes(request: Request) -> Response:
+    who = await _manager(request)
+    ctx = context(request)
+    if request.method == "GET":
+        def listing() -> list[dict[str, Any]]:
+            with ctx.factory() as session:
+                return [_class_json(session, g) for g in accounts.classes_of(session, who)]
+
+        return JSONResponse(await run_in_threadpool(listing))
+    data = await _json_object(request)
+    facilitator = data.get("facilitator", who.username)
+    if facilitator != who.username and who.role != "admin":
+        raise forbidden("only an admin may create a class for another facilitator")
+
+    def create() -> dict[str, Any]:
+        with write_session(ctx.factory) as session:
+            group = accounts.create_class(session, data.get("name"), str(facilitator))
+            return _class_json(session, group)
+
+    return JSONResponse(await run_in_threadpool(create), status_code=201)
+
+
+def _class_id(request: Request) -> int:
+    return int(request.path_params["class_id"])
+
+
+async def class_learners(request: Request) -> Response:
+    who = await _manager(request)
+    ctx = context(request)
+    data = await _json_object(request)
+
+    def create() -> dict[str, Any]:
+        with write_session(ctx.factory) as session:
+            group = accounts.class_for(session, who, _class_id(request))
+            account = accounts.create_account(session, accounts.check_username(
+                data.get("username")), accounts.check_password(data.get("password")),
+                "learner", accounts.check_name(data.get("name", data.get("username"))))
+            accounts.add_member(session, group, account)
+            return {**_account_json(request, accounts.principal(account)), "class": group.name}
+
+    return JSONResponse(await run_in_threadpool(create), status_code=201)
+
+
+async def class_codes(request: Request) -> Response:
+    who = await _manager(request)
+    ctx = context(request)
+    data = await _json_object(request)
+
+    def create() -> dict[str, Any]:
+        with write_session(ctx.factory) as session:
+            group = accounts.class_for(session, who, _class_id(request))
+            entry = accounts.create_code(session, group, data.get("uses", 30),
+                                         data.get("days", 14))
+            return {"code": accounts.format_code(entry.code), "class": group.name,
+                    "uses": entry.max_uses, "expires": entry.expires_at.isoformat()}
+
+    return JSONResponse(await run_in_threadpool(create), status_code=201)
+
+
+ROUTES = [
+    Route("/api/token", token, methods=["POST"]),
+    Route("/api/me", me, methods=["GET"]),
+    Route("/api/enrol", enrol, methods=["POST"]),
+    Route("/api/classes", classes, methods=["GET", "POST"]),
+    Route("/api/classes/{class_id:int}/learners", class_learners, methods=["POST"]),
+    Route("/api/classes/{class_id:int}/codes", class_codes, methods=["POST"]),
+]

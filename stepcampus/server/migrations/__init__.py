@@ -1,0 +1,1 @@
+"""Alembic migrations of the campus server's database, shipped inside the package."""
