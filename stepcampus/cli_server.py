@@ -36,7 +36,8 @@ def add_parsers(subparsers: Any) -> None:
     _database_option(admin)
     sub = admin.add_subparsers(dest="admin_command", required=True, metavar="ACTION")
     for role in ("admin", "facilitator", "learner"):
-        q = sub.add_parser(f"create-{role}", help=f"create a {role} account")
+        article = "an" if role == "admin" else "a"
+        q = sub.add_parser(f"create-{role}", help=f"create {article} {role} account")
         q.add_argument("username", metavar="USER")
         q.add_argument("--name", help="the name shown to people (default: USER)")
         if role == "learner":
