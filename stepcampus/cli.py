@@ -239,6 +239,12 @@ def build_parser() -> argparse.ArgumentParser:
     from stepcampus import cli_search
 
     cli_search.add_parser(sub)
+    from stepcampus import cli_sync
+
+    cli_sync.add_parser(sub)
+    from stepcampus import cli_server
+
+    cli_server.add_parsers(sub)
 
     # Front-ends add their own commands (the desktop adds `app`): the core never imports them.
     from importlib.metadata import entry_points

@@ -176,3 +176,26 @@ class OutboxStatement(Base):
     statement: Mapped[str] = mapped_column(Text)  # JSON
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SyncLinkRecord(Base):
+    """A profile's link to an LRS account (one per profile), with where its last pull stopped."""
+
+    __tablename__ = "sync_links"
+
+    profile_id: Mapped[str] = mapped_column(
+        ForeignKey(_PROFILE_FK, ondelete="CASCADE"), primary_key=True
+    )
+    endpoint: Mapped[str] = mapped_column(String(500))
+    username: Mapped[str] = mapped_column(String(200))
+    # The password or token as given: an LRS over Basic auth needs it on every request.
+    secret: Mapped[str] = mapped_column(Text)
+    # The account's homePage as the LRS announced it; None until the first contact.
+    home_page: Mapped[str | None] = mapped_column(String(500))
+    # The LRS's own `stored` value, passed back verbatim as `since`.
+    pull_cursor: Mapped[str | None] = mapped_column(String(40))
+    # JSON {course_id: [bookmark keys]} both sides held after the last sync, to tell a
+    # bookmark deleted here from one added elsewhere.
+    synced_bookmarks: Mapped[str | None] = mapped_column(Text)
+    last_sync_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)

@@ -24,6 +24,7 @@ TABLES = {
     "quiz_attempts",
     "quiz_answers",
     "outbox_statements",
+    "sync_links",
 }
 
 
