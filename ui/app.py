@@ -38,41 +38,64 @@ from ui.library import LibraryPage, human_size
 from ui.profiles import ProfilePage
 from ui.reader import ReaderPage
 from ui.settings_page import SettingsPage
+from ui.sync import SyncController, SyncIndicator
 
 
 class LongWorkBar(QWidget):
-    """Status-bar progress for long work, with a Cancel button (Escape while focused)."""
+    """Status-bar progress for long work, with Cancel, and Pause/Resume for downloads.
+
+    Pausing a download cancels its job; the partly downloaded files stay, so Resume starts the
+    same work again and it continues where it stopped instead of starting over.
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.label = QLabel()
         self.bar = QProgressBar()
         self.bar.setMaximumWidth(220)
+        self.pause_button = QPushButton()
         self.cancel_button = QPushButton()
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.label)
         row.addWidget(self.bar)
+        row.addWidget(self.pause_button)
         row.addWidget(self.cancel_button)
         self.jobs: list[jobs.Job] = []
+        self.pausable: dict[jobs.Job, tuple[str, Callable[..., Any], Any, Any]] = {}
+        self.pausing: set[jobs.Job] = set()
+        self.paused: list[tuple[str, Callable[..., Any], Any, Any]] = []
         self.cancel_button.clicked.connect(self.cancel)
+        self.pause_button.clicked.connect(self.toggle_pause)
         self.retranslate()
         self.hide()
 
     def retranslate(self) -> None:
         self.cancel_button.setText(tr("Cancel"))
+        self.pause_button.setText(tr("Resume") if self.paused and not self.jobs
+                                  else tr("Pause"))
         self.bar.setAccessibleName(tr("Progress"))
 
     def run(self, title: str, work: Callable[[Task], Any],
             on_done: Callable[[Any], None] | None = None,
-            on_failed: Callable[[str], None] | None = None) -> jobs.Job:
+            on_failed: Callable[[str], None] | None = None,
+            pausable: bool = False) -> jobs.Job:
         job = jobs.start(work, on_done, on_failed, on_progress=self._progress)
         self.jobs.append(job)
+        if pausable:
+            self.pausable[job] = (title, work, on_done, on_failed)
+        job.signals.cancelled.connect(lambda: self._cancelled(job))
         job.signals.finished.connect(lambda: self._finished(job))
         self.label.setText(title)
         self.bar.setRange(0, 0)
+        self._show_buttons()
         self.show()
         return job
+
+    def _show_buttons(self) -> None:
+        self.pause_button.setVisible(any(j in self.pausable for j in self.jobs)
+                                     or (bool(self.paused) and not self.jobs))
+        self.retranslate()
 
     def _progress(self, done: int, total: int, message: str) -> None:
         if total:
@@ -81,15 +104,41 @@ class LongWorkBar(QWidget):
         if message:
             self.bar.setToolTip(message)
 
+    def _cancelled(self, job: jobs.Job) -> None:
+        if job in self.pausing:
+            self.paused.append(self.pausable[job])
+
     def _finished(self, job: jobs.Job) -> None:
         if job in self.jobs:
             self.jobs.remove(job)
-        if not self.jobs:
+        self.pausable.pop(job, None)
+        self.pausing.discard(job)
+        if self.jobs:
+            return
+        if self.paused:
+            titles = ", ".join(entry[0] for entry in self.paused)
+            self.label.setText(tr("Paused: {work}", work=titles))
+            self._show_buttons()
+        else:
             self.hide()
 
+    def toggle_pause(self) -> None:
+        if self.jobs:
+            for job in self.jobs:
+                if job in self.pausable:
+                    self.pausing.add(job)
+                    job.cancel()
+            return
+        waiting, self.paused = self.paused, []
+        for title, work, on_done, on_failed in waiting:
+            self.run(title, work, on_done, on_failed, pausable=True)
+
     def cancel(self) -> None:
+        self.paused.clear()
         for job in self.jobs:
             job.cancel()
+        if not self.jobs:
+            self.hide()
 
 
 class MainWindow(QMainWindow):
@@ -106,6 +155,8 @@ class MainWindow(QMainWindow):
         self.resize(1180, 760)
         self.setAcceptDrops(True)
 
+        self.sync = SyncController(self.ctx)  # before the pages: settings shows its state
+        self.ctx.sync = self.sync
         self.stack = QStackedWidget()
         self.profiles = ProfilePage(self.ctx, self.sign_in, self.when_store_ready)
         self.library = LibraryPage(self.ctx)
@@ -118,8 +169,10 @@ class MainWindow(QMainWindow):
 
         self.status = QLabel()
         self.long_work = LongWorkBar()
+        self.sync_indicator = SyncIndicator(self.sync, lambda: self.show_page("settings"))
         self.statusBar().addWidget(self.status, 1)
         self.statusBar().addPermanentWidget(self.long_work)
+        self.statusBar().addPermanentWidget(self.sync_indicator)
         self.ctx.long_work_runner = self.long_work.run
 
         self._build_actions()
@@ -196,6 +249,7 @@ class MainWindow(QMainWindow):
         self.contrast_action = self._action("Ctrl+Shift+H", self._toggle_contrast, True)
         self.shortcuts_action = self._action("F1", self._show_shortcuts)
         self.about_action = self._action(None, self._show_about)
+        self.sync_action = self._action("F9", self.sync.sync_now)
         self.toolbar = QToolBar()
         self.toolbar.setMovable(False)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -209,7 +263,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(self.toolbar)
         bar = self.menuBar()
         self.file_menu = bar.addMenu("")
-        self.file_menu.addActions([self.install_file, self.add_catalog])
+        self.file_menu.addActions([self.install_file, self.add_catalog, self.sync_action])
         self.file_menu.addSeparator()
         self.file_menu.addActions([self.switch_profile, self.quit_action])
         self.view_menu = bar.addMenu("")
@@ -235,6 +289,8 @@ class MainWindow(QMainWindow):
         self.contrast_action.setText(tr("High contrast"))
         self.shortcuts_action.setText(tr("Keyboard shortcuts"))
         self.about_action.setText(tr("About STEP Campus"))
+        self.sync_action.setText(tr("Sync now"))
+        self.sync_indicator.retranslate()
         name = self.ctx.learner.name if self.ctx.learner else ""
         self.switch_profile.setText(tr("{name} · switch profile", name=name) if name
                                     else tr("Switch profile"))
@@ -266,7 +322,7 @@ class MainWindow(QMainWindow):
                 ("Ctrl+B", tr("Bookmarks and notes")),
                 ("Ctrl++ / Ctrl+-", tr("Larger or smaller text")),
                 ("Ctrl+Return", tr("Submit quiz answers")),
-                ("Ctrl+Shift+H", tr("High contrast")),
+                ("Ctrl+Shift+H", tr("High contrast")), ("F9", tr("Sync now")),
                 ("Ctrl+Shift+P", tr("Switch profile")), ("Ctrl+Q", tr("Quit"))]
         text = "".join(f"<tr><td><b>{k}</b></td><td>&nbsp;{v}</td></tr>" for k, v in rows)
         self._info(tr("Keyboard shortcuts"), f"<table>{text}</table>")
@@ -333,6 +389,8 @@ class MainWindow(QMainWindow):
         for callback in waiting:
             callback()
         self.store_opened.emit()
+        self.sync.refresh()
+        self.library.check_catalogs()  # new courses and updates, shown without a click
         self.folder_watch.start()
         if self.fresh:
             self.content_shown.emit()
@@ -457,7 +515,8 @@ class MainWindow(QMainWindow):
             self.notify_error(tr("Could not install {name}", name=name), message)
 
         self.when_store_ready(lambda: self.long_work.run(
-            tr("Installing {name}", name=name), work, done, failed))
+            tr("Installing {name}", name=name), work, done, failed,
+            pausable=location.startswith(("http:", "https:"))))
 
     def _library_changed(self) -> None:
         self.library.refresh()
@@ -512,6 +571,7 @@ class MainWindow(QMainWindow):
         except OSError:
             pass  # a read-only folder was reported when it happened
         self._closing = True
+        self.sync.stop()
         if self.ctx.store_ready or self.fresh or self._migration_due():
             jobs.wait_all()  # something may be writing: let it finish or roll back
         else:

@@ -53,6 +53,8 @@ class AppContext(QObject):
         self._views: dict[tuple[str, str], CourseView] = {}
         # Set by the window: runs long work with a progress bar and a cancel button.
         self.long_work_runner: Callable[..., jobs.Job] | None = None
+        # Set by the window: the sync controller (ui.sync), for pages that start a sync.
+        self.sync: Any = None
         i18n.set_language(self.preferences.language)
 
     # -- the learner and their preferences --------------------------------------------------
@@ -135,8 +137,12 @@ class AppContext(QObject):
     # -- long work ----------------------------------------------------------------------------
     def run_long(self, title: str, work: Callable[[Task], Any],
                  on_done: Callable[[Any], None] | None = None,
-                 on_failed: Callable[[str], None] | None = None) -> jobs.Job:
-        """Work with a visible progress bar and cancel button (install, indexing, certificate)."""
+                 on_failed: Callable[[str], None] | None = None,
+                 pausable: bool = False) -> jobs.Job:
+        """Work with a visible progress bar and cancel button (install, indexing, certificate);
+        pausable work (downloads) gets Pause and Resume too."""
         if self.long_work_runner is None:
             return jobs.start(work, on_done, on_failed)
+        if pausable:
+            return self.long_work_runner(title, work, on_done, on_failed, pausable=True)
         return self.long_work_runner(title, work, on_done, on_failed)

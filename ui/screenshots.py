@@ -47,7 +47,7 @@ def take(window: Any, out: Path, name: str) -> Path:
 
 
 def capture(out: Path, data: Path) -> list[Path]:
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QScrollArea
 
     from stepcampus.campus import Campus
     from ui import theme
@@ -114,6 +114,17 @@ def capture(out: Path, data: Path) -> list[Path]:
     window.show_page("settings")
     settle(app)
     shots.append(take(window, out, "settings.png"))
+
+    # Sync set up towards a server that does not answer: what a learner sees offline.
+    box = window.settings_page.sync_box
+    box.endpoint.setText("http://127.0.0.1:9/xapi/")
+    box.username.setText("ana.nunez")
+    box.password.setText("a-password")
+    box.save()
+    wait_for(app, lambda: window.sync.status.state == "offline", timeout=120)
+    window.settings_page.findChild(QScrollArea).ensureWidgetVisible(box)
+    settle(app)
+    shots.append(take(window, out, "sync.png"))
     window.close()
     return shots
 

@@ -1,10 +1,13 @@
-"""Settings: interface language, text size, high contrast; where the data lives.
+"""Settings: interface language, text size, high contrast; sync; downloads; the data folder.
 
 Each change applies at once and is saved for this profile; switching the language re-labels
-every screen in place, so the learner loses neither their page nor their quiz answers.
+every screen in place, so the learner loses neither their page nor their quiz answers. The
+sync account is the learner's own (kept in the store); download choices belong to the desktop.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
@@ -12,6 +15,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
@@ -20,10 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from stepcampus.settings import LANGUAGES, TEXT_SIZES, Preferences
+from stepcampus.settings import DOWNLOAD_WHEN, LANGUAGES, TEXT_SIZES, Preferences
+from stepcampus.tasks import Task
+from ui import jobs
 from ui.context import AppContext
 from ui.i18n import LANGUAGE_NAMES, tr
-from ui.widgets import label
+from ui.widgets import label, scroll_area
 
 
 class SettingsPage(QWidget):
@@ -55,11 +61,19 @@ class SettingsPage(QWidget):
         form.addRow(self.contrast_label, self.high_contrast)
         form.addRow(self.folder_label, folder)
         form.addRow("", self.folder_hint)
-        column = QVBoxLayout(self)
+        self.sync_box = SyncBox(ctx)
+        self.downloads_box = DownloadsBox(ctx)
+        body = QWidget()
+        column = QVBoxLayout(body)
         column.addWidget(self.title)
         column.addLayout(form)
         column.addWidget(self.sample)
+        column.addWidget(self.sync_box)
+        column.addWidget(self.downloads_box)
         column.addStretch(1)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll_area(body))
         self.load()
         self.language.currentIndexChanged.connect(self._changed)
         self.text_size.valueChanged.connect(self._changed)
@@ -101,3 +115,245 @@ class SettingsPage(QWidget):
         self.text_size.setAccessibleName(tr("Text size"))
         self.high_contrast.setAccessibleName(tr("High contrast"))
         self.data_folder.setAccessibleName(tr("Data folder"))
+        self.sync_box.retranslate()
+        self.downloads_box.retranslate()
+
+
+class SyncBox(QGroupBox):
+    """The learner's campus account: where progress is sent and fetched from."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.has_secret = False
+        self.endpoint = QLineEdit()
+        self.endpoint.setPlaceholderText("https://campus.example.org/xapi/")
+        self.username = QLineEdit()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.save_button = QPushButton()
+        self.save_button.setObjectName("primary")
+        self.forget_button = QPushButton()
+        self.state = label(name="hint")
+        self.endpoint_label, self.user_label = label(wrap=False), label(wrap=False)
+        self.password_label = label(wrap=False)
+        self.hint = label(name="hint")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.forget_button)
+        buttons.addStretch(1)
+        for field in (self.endpoint, self.username, self.password):
+            field.setMaximumWidth(420)
+        column = QVBoxLayout(self)
+        column.addWidget(self.hint)
+        form = QFormLayout()
+        column.addLayout(form)
+        form.addRow(self.endpoint_label, self.endpoint)
+        form.addRow(self.user_label, self.username)
+        form.addRow(self.password_label, self.password)
+        form.addRow("", buttons)
+        form.addRow("", self.state)
+        self.state.hide()
+        self.save_button.clicked.connect(self.save)
+        self.forget_button.clicked.connect(self.forget)
+        self.password.returnPressed.connect(self.save)
+        ctx.learner_changed.connect(self.load)
+        if ctx.sync is not None:
+            ctx.sync.changed.connect(self.show_state)
+
+    def load(self) -> None:
+        """Fill the fields from the learner's saved link (the password itself is not shown)."""
+        learner = self.ctx.learner
+        for field in (self.endpoint, self.username, self.password):
+            field.clear()
+        self.has_secret = False
+        self._show_secret_hint()
+        if learner is None or not self.ctx.store_ready:
+            return
+        sessions = self.ctx.campus.sessions
+
+        def read(task: Task) -> Any:
+            from stepcampus.sync.accounts import get_link
+
+            return get_link(sessions, learner.id)
+
+        jobs.start(read, self._loaded)
+
+    def _loaded(self, link: Any) -> None:
+        if link is None:
+            return
+        self.endpoint.setText(link.endpoint)
+        self.username.setText(link.username)
+        self.has_secret = bool(link.secret)
+        self._show_secret_hint()
+        self.forget_button.setEnabled(True)
+
+    def _show_secret_hint(self) -> None:
+        self.password.setPlaceholderText(tr("saved; type to change it") if self.has_secret
+                                         else "")
+        self.forget_button.setEnabled(self.has_secret)
+
+    def save(self) -> None:
+        learner = self.ctx.learner
+        endpoint = self.endpoint.text().strip()
+        username = self.username.text().strip()
+        password = self.password.text()
+        if learner is None:
+            return
+        if not endpoint.startswith(("http://", "https://")):
+            self._error(tr("The server address starts with http:// or https://"), self.endpoint)
+            return
+        if not username:
+            self._error(tr("Type your user name on the campus server"), self.username)
+            return
+        if not password and not self.has_secret:
+            self._error(tr("Type your password"), self.password)
+            return
+        sessions = self.ctx.campus.sessions
+
+        def work(task: Task) -> Any:
+            from stepcampus.sync.accounts import get_link, save_link
+
+            secret = password
+            if not secret:  # keep the saved password when only the address or name changed
+                old = get_link(sessions, learner.id)
+                secret = old.secret if old is not None else ""
+            return save_link(sessions, learner.id, endpoint, username, secret)
+
+        def saved(link: Any) -> None:
+            self.password.clear()
+            self._loaded(link)
+            self._say(tr("Saved. Syncing…"))
+            if self.ctx.sync is not None:
+                self.ctx.sync.refresh()
+                self.ctx.sync.sync_now()
+
+        jobs.start(work, saved, lambda message: self._error(message, self.endpoint))
+
+    def forget(self) -> None:
+        learner = self.ctx.learner
+        if learner is None:
+            return
+        sessions = self.ctx.campus.sessions
+
+        def work(task: Task) -> Any:
+            from stepcampus.sync.accounts import remove_link
+
+            return remove_link(sessions, learner.id)
+
+        def done(_removed: Any) -> None:
+            self.load()
+            self._say(tr("This computer no longer syncs your progress. What you learn is "
+                         "still kept here."))
+            if self.ctx.sync is not None:
+                self.ctx.sync.refresh()
+
+        jobs.start(work, done)
+
+    def _say(self, text: str) -> None:
+        self.state.setText(text)
+        self.state.setVisible(bool(text))
+
+    def _error(self, message: str, field: QLineEdit) -> None:
+        self._say(message)
+        self.state.setObjectName("error")
+        self.state.style().polish(self.state)
+        field.setFocus()
+
+    def show_state(self) -> None:
+        from ui.sync import describe
+
+        if self.ctx.sync is None or self.ctx.sync.status.state == "off":
+            return
+        text, tip = describe(self.ctx.sync.status)
+        self.state.setObjectName("hint")
+        self.state.style().polish(self.state)
+        self._say(f"{text}\n{tip}")
+
+    def retranslate(self) -> None:
+        self.setTitle(tr("Sync with your campus"))
+        self.hint.setText(tr("Your progress, quiz results and bookmarks are sent to your "
+                             "campus server when there is a connection, and fetched on any "
+                             "other computer where you sign in with the same account."))
+        self.endpoint_label.setText(tr("Server address"))
+        self.user_label.setText(tr("User name"))
+        self.password_label.setText(tr("Password"))
+        self.save_button.setText(tr("Save and sync"))
+        self.forget_button.setText(tr("Stop syncing here"))
+        self.endpoint.setAccessibleName(tr("Server address"))
+        self.username.setAccessibleName(tr("User name"))
+        self.password.setAccessibleName(tr("Password"))
+        self._show_secret_hint()
+        self.show_state()
+
+
+class DownloadsBox(QGroupBox):
+    """When courses and updates may download, and how fast: for costly or shared lines."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.when = QComboBox()
+        for code in DOWNLOAD_WHEN:
+            self.when.addItem("", code)
+        self.when.setMaximumWidth(420)
+        self.cap = QSpinBox()
+        self.cap.setRange(0, 100_000)
+        self.cap.setSingleStep(16)
+        self.cap.setMaximumWidth(160)
+        self.when_label, self.cap_label = label(wrap=False), label(wrap=False)
+        self.hint = label(name="hint")
+        form = QFormLayout()
+        form.addRow(self.when_label, self.when)
+        form.addRow(self.cap_label, self.cap)
+        column = QVBoxLayout(self)
+        column.addLayout(form)
+        column.addWidget(self.hint)
+        self.load()
+        self.when.currentIndexChanged.connect(self._changed)
+        self.cap.valueChanged.connect(self._changed)
+
+    def load(self) -> None:
+        settings = self.ctx.settings
+        self.when.blockSignals(True)
+        self.cap.blockSignals(True)
+        self.when.setCurrentIndex(max(0, self.when.findData(settings.download_when)))
+        self.cap.setValue(settings.download_cap_kib)
+        self.when.blockSignals(False)
+        self.cap.blockSignals(False)
+
+    def _changed(self, *_: object) -> None:
+        settings = self.ctx.settings
+        settings.download_when = str(self.when.currentData())
+        settings.download_cap_kib = self.cap.value()
+        if settings.download_when == "network":
+            from stepcampus.sync.policy import current_network_id
+
+            settings.download_network = current_network_id()
+        self.ctx.set_preferences(self.ctx.preferences)  # saves the settings
+        self._show_hint()
+
+    def _show_hint(self) -> None:
+        settings = self.ctx.settings
+        if settings.download_when == "network" and not settings.download_network:
+            self.hint.setText(tr("No network now: choose this again once connected to the "
+                                 "network to use."))
+        elif settings.download_when == "later":
+            self.hint.setText(tr("Updates wait until you install them from the library."))
+        else:
+            self.hint.setText(tr("Interrupted downloads continue where they stopped."))
+
+    def retranslate(self) -> None:
+        self.setTitle(tr("Downloads"))
+        self.when_label.setText(tr("Download courses and updates"))
+        choices = {"always": tr("As soon as they are available"),
+                   "later": tr("Only when I ask"),
+                   "network": tr("Only on the network I am on now")}
+        for index in range(self.when.count()):
+            self.when.setItemText(index, choices[str(self.when.itemData(index))])
+        self.cap_label.setText(tr("Speed limit"))
+        self.cap.setSuffix(tr(" KB/s"))
+        self.cap.setSpecialValueText(tr("No limit"))
+        self.when.setAccessibleName(tr("Download courses and updates"))
+        self.cap.setAccessibleName(tr("Speed limit"))
+        self._show_hint()
