@@ -118,6 +118,14 @@ def record_outcome(factory: SessionFactory, profile_id: str, at: datetime | None
         row.last_error = error
 
 
+def replace_secret(factory: SessionFactory, profile_id: str, secret: str) -> None:
+    """Keep a token in place of the password the link was made with."""
+    with write_session(factory) as session:
+        row = session.get(SyncLinkRecord, profile_id)
+        if row is not None:
+            row.secret = secret
+
+
 def set_home_page(factory: SessionFactory, profile_id: str, home_page: str) -> None:
     with write_session(factory) as session:
         row = session.get(SyncLinkRecord, profile_id)

@@ -13,7 +13,7 @@ from stepcampus.store.models import utcnow
 from stepcampus.sync import accounts
 from stepcampus.sync.accounts import SyncLink
 from stepcampus.sync.errors import SyncError
-from stepcampus.sync.lrs import LrsClient
+from stepcampus.sync.lrs import TOKEN_PREFIX, LrsClient
 from stepcampus.sync.merge import MergeResult, merge_page, page_cursor
 from stepcampus.sync.push import account_agent, push_outbox, queued_count
 from stepcampus.sync.retry import RetryPolicy
@@ -90,6 +90,9 @@ def _sync(factory: SessionFactory, client: LrsClient, profile_id: str, link: Syn
     home_page = about.home_page or link.home_page or client.endpoint
     if home_page != link.home_page:
         accounts.set_home_page(factory, profile_id, home_page)
+    if about.home_page and not client.uses_token:
+        # A campus server: keep a revocable token on this shared desktop, not the password.
+        accounts.replace_secret(factory, profile_id, TOKEN_PREFIX + client.issue_token())
 
     def sent_so_far(n: int) -> None:
         task.report(n, total, f"sent {n} of {total} statements")

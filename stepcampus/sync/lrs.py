@@ -40,6 +40,10 @@ class Page:
     consistent_through: str | None
 
 
+# A link's secret is a password, or (for a campus server) this prefix and a bearer token.
+TOKEN_PREFIX = "token:"
+
+
 class LrsClient:
     def __init__(self, endpoint: str, username: str, secret: str, *,
                  retry: RetryPolicy | None = None, transport: httpx.BaseTransport | None = None,
@@ -48,10 +52,13 @@ class LrsClient:
         self.username = username
         self.retry = retry or RetryPolicy()
         self.task = task
+        headers = {"X-Experience-API-Version": XAPI_VERSION}
+        self.uses_token = secret.startswith(TOKEN_PREFIX)
+        if self.uses_token:
+            headers["Authorization"] = "Bearer " + secret.removeprefix(TOKEN_PREFIX)
         self._http = httpx.Client(
-            auth=(username, secret), transport=transport,
-            headers={"X-Experience-API-Version": XAPI_VERSION},
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)))
+            auth=None if self.uses_token else (username, secret), transport=transport,
+            headers=headers, timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)))
 
     def close(self) -> None:
         self._http.close()
@@ -104,6 +111,10 @@ class LrsClient:
     def _failure(self, response: httpx.Response, what: str) -> SyncError:
         status = response.status_code
         said = _server_message(response)
+        if status == 401 and self.uses_token:
+            return SyncError("unauthorised", f"the server at {self.endpoint} no longer accepts "
+                             f"this computer's sign-in for user {self.username} (type the "
+                             "password again)")
         if status == 401:
             return SyncError("unauthorised", f"the server at {self.endpoint} refused user "
                              f"{self.username}'s password (check the user name and password)")
@@ -143,6 +154,18 @@ class LrsClient:
         home = extensions.get(HOME_PAGE_EXTENSION)
         return About(versions, home if isinstance(home, str) and home else None,
                      extensions.get(GZIP_EXTENSION) is True)
+
+    def issue_token(self) -> str:
+        """A campus server's bearer token for this account, in exchange for the password.
+
+        Only STEP Campus servers have the account API beside the LRS (`../api/token`).
+        """
+        what = "issue a sign-in token"
+        data = self._json(self._request("POST", "../api/token", what), what)
+        token = data.get("token") if isinstance(data, dict) else None
+        if not isinstance(token, str) or not token:
+            raise self._malformed(what)
+        return token
 
     # -- statements ----------------------------------------------------------------------------
     def post_statements(self, payload: bytes, count: int, *, compress: bool) -> None:

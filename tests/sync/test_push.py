@@ -12,8 +12,10 @@ from sqlalchemy import text
 from stepcampus.progress import activity
 from stepcampus.store.database import write_session
 from stepcampus.store.models import OutboxStatement
+from stepcampus.sync.accounts import get_link, save_link
 from stepcampus.sync.engine import queued_count, sync_profile
 from stepcampus.sync.errors import SyncError
+from stepcampus.sync.lrs import TOKEN_PREFIX
 from tests.sync.conftest import (
     COURSE,
     HOME,
@@ -184,3 +186,36 @@ def test_nothing_leaves_the_outbox_without_an_acknowledgement(lrs, desktops) -> 
     assert caught.value.kind == "refused" and lrs.xapi in caught.value.message
     assert len(server_ids(lrs, learner.username)) == 5
     assert queued_count(desk.factory, desk.profile_id) == 6
+
+
+def test_a_campus_server_password_is_swapped_for_a_token_kept_in_its_place(
+        lrs, desktops) -> None:
+    learner = new_learner(lrs)
+    desktop = desktops()
+    desktop.link(lrs, learner)
+    record_some(desktop)
+    sync_profile(desktop.factory, desktop.profile_id, get_link(desktop.factory,
+                 desktop.profile_id), retry=no_wait())
+    link = get_link(desktop.factory, desktop.profile_id)
+    assert link is not None and link.secret.startswith(TOKEN_PREFIX)
+    desktop.campus.close()  # the password is nowhere in the store's files any more
+    data = b"".join(path.read_bytes() for path in desktop.campus.data_dir.glob("campus.sqlite*"))
+    assert learner.password.encode() not in data
+
+    # later syncs sign in with the token
+    activity.record_launch(desktop.factory, desktop.profile_id, COURSE)
+    recording = Recording()
+    sync_profile(desktop.factory, desktop.profile_id, link, transport=recording,
+                 retry=no_wait())
+    assert queued_count(desktop.factory, desktop.profile_id) == 0
+    assert all(r.headers["Authorization"].startswith("Bearer ") for r in recording.requests)
+
+    # a token the server does not know is told as a sign-in to renew, and nothing is lost
+    activity.record_launch(desktop.factory, desktop.profile_id, COURSE)
+    save_link(desktop.factory, desktop.profile_id, link.endpoint, link.username,
+              TOKEN_PREFIX + "not-a-token")
+    with pytest.raises(SyncError) as failure:
+        sync_profile(desktop.factory, desktop.profile_id,
+                     get_link(desktop.factory, desktop.profile_id), retry=no_wait())
+    assert failure.value.kind == "unauthorised" and "password again" in str(failure.value)
+    assert queued_count(desktop.factory, desktop.profile_id) == 1
