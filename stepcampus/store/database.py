@@ -73,14 +73,9 @@ def write_session(factory: SessionFactory) -> Iterator[Session]:
 
 
 def alembic_config() -> Config:
-    """Alembic's configuration, built in code: no alembic.ini is shipped or read."""
-    from alembic.config import Config
+    from stepcampus.store.alembic_setup import alembic_config as config_for
 
-    config = Config()
-    # ConfigParser interpolates "%"; a user folder may contain one.
-    config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
-    config.set_main_option("path_separator", "os")
-    return config
+    return config_for(MIGRATIONS_DIR)
 
 
 def _migrate(path: Path) -> None:
