@@ -26,10 +26,18 @@ class Task:
 
     on_progress: ProgressCallback = _ignore
     _cancel: threading.Event = field(default_factory=threading.Event)
+    # Set by an operation around one long step whose inner loop counts finer units (the bytes
+    # of one download), so the bar moves inside the step too.
+    within_step: Callable[[int], None] | None = None
 
     def report(self, done: int, total: int, message: str = "") -> None:
         self.check()
         self.on_progress(done, total, message)
+
+    def advance(self, done_in_step: int) -> None:
+        """Finer progress inside the current step; nothing unless the operation asked for it."""
+        if self.within_step is not None:
+            self.within_step(done_in_step)
 
     def cancel(self) -> None:
         self._cancel.set()

@@ -48,6 +48,8 @@ class LongWorkBar(QWidget):
     same work again and it continues where it stopped instead of starting over.
     """
 
+    dropped = Signal()  # paused work was cancelled: whoever offered it may offer it again
+
     def __init__(self) -> None:
         super().__init__()
         self.label = QLabel()
@@ -88,6 +90,7 @@ class LongWorkBar(QWidget):
         job.signals.finished.connect(lambda: self._finished(job))
         self.label.setText(title)
         self.bar.setRange(0, 0)
+        self.bar.show()
         self._show_buttons()
         self.show()
         return job
@@ -99,6 +102,8 @@ class LongWorkBar(QWidget):
 
     def _progress(self, done: int, total: int, message: str) -> None:
         if total:
+            while total > 1 << 30:  # bytes of a large download: keep within the bar's int
+                done, total = done >> 10, total >> 10
             self.bar.setRange(0, total)
             self.bar.setValue(done)
         if message:
@@ -118,6 +123,7 @@ class LongWorkBar(QWidget):
         if self.paused:
             titles = ", ".join(entry[0] for entry in self.paused)
             self.label.setText(tr("Paused: {work}", work=titles))
+            self.bar.hide()  # a frozen bar would look like work going on
             self._show_buttons()
         else:
             self.hide()
@@ -134,11 +140,14 @@ class LongWorkBar(QWidget):
             self.run(title, work, on_done, on_failed, pausable=True)
 
     def cancel(self) -> None:
+        dropped = bool(self.paused)
         self.paused.clear()
         for job in self.jobs:
             job.cancel()
         if not self.jobs:
             self.hide()
+        if dropped:
+            self.dropped.emit()
 
 
 class MainWindow(QMainWindow):
@@ -174,6 +183,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.long_work)
         self.statusBar().addPermanentWidget(self.sync_indicator)
         self.ctx.long_work_runner = self.long_work.run
+        self.long_work.dropped.connect(lambda: self.library.check_catalogs())
 
         self._build_actions()
         self.ctx.message.connect(self.show_message)
@@ -493,8 +503,9 @@ class MainWindow(QMainWindow):
 
     # -- installing ------------------------------------------------------------------------------
     def install(self, request: str) -> None:
-        location, _, course_id = request.partition("\n")
-        name = Path(location).name if not location.startswith(("http:", "https:")) else location
+        location, course_id, title = [*request.split("\n"), "", ""][:3]
+        name = title or (location if location.startswith(("http:", "https:"))
+                         else Path(location).name)
 
         def work(task: Task) -> Any:
             return self.campus.install(location, course_id or None, task=task)

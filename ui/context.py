@@ -39,7 +39,8 @@ class AppContext(QObject):
     open_module = Signal(str, str, str)  # course id, module id, anchor ("" for none)
     open_quiz = Signal(str, str)  # course id, module id
     open_certificate = Signal(str)  # course id
-    install_requested = Signal(str)  # a bundle path, folder or URL to install from
+    # A bundle path, folder or URL to install from; from a catalog, "URL\nCOURSE ID\nTITLE".
+    install_requested = Signal(str)
     message = Signal(str)  # a short status line for the learner
 
     def __init__(self, campus: Campus, settings: Settings | None = None) -> None:

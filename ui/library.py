@@ -129,7 +129,7 @@ class AvailableRow(QFrame):
 
     def _install(self) -> None:
         self.button.setEnabled(False)
-        self.ctx.install_requested.emit(f"{self.location}\n{self.entry['id']}")
+        self.ctx.install_requested.emit(f"{self.location}\n{self.entry['id']}\n{self.name}")
 
 
 class LibraryPage(QWidget):

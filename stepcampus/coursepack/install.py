@@ -68,12 +68,21 @@ def install(source: PackageSource, *, content: ContentStore, sessions: sessionma
     fetched_bytes = 0
     with content.staging() as staging:
         staged: dict[str, Path] = {}
+        # Progress in bytes: one large recording among small pages should move the bar evenly.
+        total, done = sum(needed.values()), 0
         for index, (sha, size) in enumerate(needed.items()):
-            task.report(index, len(needed), f"fetching {index + 1} of {len(needed)} files")
+            message = f"fetching {index + 1} of {len(needed)} files"
+            task.report(done, total, message)
+            task.within_step = lambda n, base=done, text=message: task.report(base + n, total,
+                                                                              text)
             target = staging / sha
-            fetched_bytes += source.fetch_blob(sha, size, target)
+            try:
+                fetched_bytes += source.fetch_blob(sha, size, target)
+            finally:
+                task.within_step = None
             staged[sha] = target
-        task.report(len(needed), len(needed), "checking the course")
+            done += size
+        task.report(total, total, "checking the course")
         check_content(manifest, lambda sha: staged[sha].read_bytes() if sha in staged
                       else content.read(sha), source.label)
         task.check()  # the last moment a cancel leaves everything as it was

@@ -396,8 +396,11 @@ class BlobDownload:
         written = offset
         task = self.tree.task
         with open(self.partial, "ab") as out:
-            # Whatever arrives is written at once (no re-chunking), so a cut loses nothing.
-            for chunk in response.iter_bytes():
+            # Whatever arrives is written at once (no re-chunking), so a cut loses nothing; under
+            # a cap, small pieces keep the rate smooth and the progress moving (a cut loses at
+            # most one piece, fetched again on resume).
+            small = self.tree._chunk_size() if self.tree.bucket is not None else None
+            for chunk in response.iter_bytes(small):
                 written += len(chunk)
                 self.transferred += len(chunk)
                 if written > self.size:
@@ -409,9 +412,11 @@ class BlobDownload:
                 digest.update(chunk)
                 out.write(chunk)
                 self.tree._received(len(chunk))
-                if task is not None and task.cancelled:
-                    out.flush()
-                    task.check()
+                if task is not None:
+                    if task.cancelled:
+                        out.flush()
+                        task.check()
+                    task.advance(written)
         framed = ("content-length" in response.headers
                   or "chunked" in response.headers.get("transfer-encoding", ""))
         if written < self.size and framed:  # a whole answer, and still short: not a cut

@@ -123,19 +123,28 @@ def test_settings_refuse_an_address_that_is_not_a_web_address(qtbot, tmp_path: P
     assert indicator_state(window) == "off"
 
 
-def test_pause_and_resume_a_course_download(qtbot, tmp_path: Path, course_copy: Path) -> None:
-    # another course than the sample (which the app installs on first start)
+def publish_another_course(tmp_path: Path, course_copy: Path) -> tuple[Path, Path]:
+    """A second course whose every module differs from the sample's (which the app installs
+    on first start, and whose files would otherwise be shared), published by a publisher the
+    data folder trusts: (the tree, the data folder)."""
     manifest = course_copy / "course.yaml"
     manifest.write_text(manifest.read_text().replace("id: inclusive-social-protection",
                                                      "id: another-course"))
+    for module in course_copy.rglob("*.md"):
+        module.write_text(module.read_text() + "\n\nA note added for the other course.\n")
     public = generate_key(tmp_path / "publisher.key", name="another-publisher")
     tree = tmp_path / "tree"
     publish(FolderPackage(build(course_copy, tmp_path / "build",
                                 load_private_key(tmp_path / "publisher.key")).package_dir), tree)
-    package_size = json.loads((tree / "catalog.json").read_text())["courses"][0][
-        "versions"][0]["size"]
     data = tmp_path / "data"
     Campus(data).trust.trust(public)
+    return tree, data
+
+
+def test_pause_and_resume_a_course_download(qtbot, tmp_path: Path, course_copy: Path) -> None:
+    tree, data = publish_another_course(tmp_path, course_copy)
+    package_size = json.loads((tree / "catalog.json").read_text())["courses"][0][
+        "versions"][0]["size"]
     with serve(tree) as web:
         # slow enough to pause mid-way: the package is a few hundred KB
         save_settings(data, Settings(catalogs=[web.url], download_cap_kib=48))
@@ -149,7 +158,8 @@ def test_pause_and_resume_a_course_download(qtbot, tmp_path: Path, course_copy: 
                         timeout=WAIT)
         qtbot.mouseClick(bar.pause_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: "Paused" in bar.label.text(), timeout=WAIT)
-        assert bar.pause_button.text() == "Resume"
+        assert bar.label.text() == f"Paused: Installing {row.name}"
+        assert bar.pause_button.text() == "Resume" and not bar.bar.isVisible()
         assert [r.course_id for r in window.ctx.installed_rows()] == [
             "inclusive-social-protection"]
         assert 0 < web.bytes_sent < package_size
@@ -161,3 +171,25 @@ def test_pause_and_resume_a_course_download(qtbot, tmp_path: Path, course_copy: 
         qtbot.waitUntil(lambda: not bar.isVisible(), timeout=WAIT)
         # resumed, not restarted: about one copy crossed the wire
         assert web.bytes_sent < package_size * 1.1
+
+
+def test_cancelling_a_paused_download_offers_the_course_again(qtbot, tmp_path: Path,
+                                                             course_copy: Path) -> None:
+    tree, data = publish_another_course(tmp_path, course_copy)
+    with serve(tree) as web:
+        save_settings(data, Settings(catalogs=[web.url], download_cap_kib=48))
+        window = open_window(qtbot, data)
+        create_profile(qtbot, window, "Ana Silva")
+        qtbot.waitUntil(lambda: window.library.available != [], timeout=WAIT)
+        qtbot.mouseClick(window.library.available[0].button, Qt.MouseButton.LeftButton)
+        bar = window.long_work
+        # the bar counts bytes: it moves inside a file, not only between files
+        qtbot.waitUntil(lambda: bar.pause_button.isVisible() and bar.bar.maximum() > 10_000
+                        and bar.bar.value() > 0, timeout=WAIT)
+        qtbot.mouseClick(bar.pause_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "Paused" in bar.label.text(), timeout=WAIT)
+        qtbot.mouseClick(bar.cancel_button, Qt.MouseButton.LeftButton)
+        assert not bar.isVisible()
+        qtbot.waitUntil(lambda: window.library.available != []
+                        and window.library.available[0].button.isEnabled(), timeout=WAIT)
+        assert len(window.ctx.installed_rows()) == 1
