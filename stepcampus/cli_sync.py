@@ -7,7 +7,6 @@ import argparse
 import json
 import sys
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from stepcampus.errors import InputError, Problem
 
@@ -37,14 +36,6 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--json", action="store_true", help="print the outcome as JSON")
     parser.set_defaults(func=run)
     return parser
-
-
-def endpoint_of(url: str) -> str:
-    """A bare server address means the campus server's LRS folder."""
-    parts = urlsplit(url.strip())
-    if parts.scheme and parts.netloc and parts.path in ("", "/"):
-        return url.strip().rstrip("/") + "/xapi/"
-    return url.strip()
 
 
 def _profile_id(factory: SessionFactory, name: str | None) -> str:
@@ -79,7 +70,7 @@ def _targets(args: argparse.Namespace, factory: SessionFactory) -> list[str]:
     profile_id = _profile_id(factory, args.profile)
     link = get_link(factory, profile_id)
     if linking:
-        endpoint = endpoint_of(args.endpoint) if args.endpoint else (link and link.endpoint)
+        endpoint = args.endpoint or (link and link.endpoint)
         user = args.user or (link and link.username)
         secret = password or (link and link.secret)
         missing = [name for name, value in (("--endpoint", endpoint), ("--user", user),

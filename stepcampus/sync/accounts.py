@@ -32,7 +32,8 @@ def _link(row: SyncLinkRecord) -> SyncLink:
 
 
 def normalise_endpoint(endpoint: str) -> str:
-    """The LRS endpoint with one trailing slash; InputError naming the field if it is no URL."""
+    """The LRS endpoint with one trailing slash (a bare server address gets the campus server's
+    /xapi/); InputError naming the field if it is no URL."""
     endpoint = endpoint.strip()
     parts = urlsplit(endpoint)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -43,6 +44,8 @@ def normalise_endpoint(endpoint: str) -> str:
                                  "give the LRS address without '?' or '#'"))
     if len(endpoint) >= ENDPOINT_MAX:
         raise InputError(Problem("endpoint", None, f"longer than {ENDPOINT_MAX} characters"))
+    if parts.path in ("", "/"):  # a bare server address: the campus server's LRS folder
+        return endpoint.rstrip("/") + "/xapi/"
     return endpoint.rstrip("/") + "/"
 
 

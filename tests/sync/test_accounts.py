@@ -25,6 +25,16 @@ def test_save_get_and_remove_a_link(desktops) -> None:
     assert remove_link(desk.factory, desk.profile_id) is False
 
 
+def test_a_bare_server_address_means_its_lrs_folder(desktops) -> None:
+    desk = desktops()
+    for typed in ("http://campus.example.org:8470", "http://campus.example.org:8470/"):
+        saved = save_link(desk.factory, desk.profile_id, typed, "amina", "pw")
+        assert saved.endpoint == "http://campus.example.org:8470/xapi/"
+    saved = save_link(desk.factory, desk.profile_id, "https://lrs.example.org/data/xAPI",
+                      "amina", "pw")
+    assert saved.endpoint == "https://lrs.example.org/data/xAPI/"
+
+
 @pytest.mark.parametrize(("endpoint", "user", "secret", "field"), [
     ("ftp://x/", "a", "pw", "endpoint"),
     ("not a url", "a", "pw", "endpoint"),
