@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -21,6 +21,10 @@ from stepcampus.server.problems import bad_request
 from stepcampus.server.web import parse_time, read_body, read_json
 
 CONSISTENT = "X-Experience-API-Consistent-Through"
+# `stored` is set before a batch's transaction commits, so a batch still being written can land
+# just before a time already answered for. Answers vouch only for what is older than this
+# margin (far longer than a batch takes); a client's next pull reads the last seconds again.
+WRITE_MARGIN = timedelta(seconds=10)
 _SINGLE_PARAMS = {"statementId", "voidedStatementId", "attachments", "format"}
 
 
@@ -118,7 +122,8 @@ async def get_statements(request: Request) -> Response:
                                        voided="voidedStatementId" in params, access=access)
         if params.get("format") == "ids":
             body = statements.ids_only(body)
-        return JSONResponse(body, headers={CONSISTENT: format_timestamp(datetime.now(UTC))})
+        return JSONResponse(body, headers={
+            CONSISTENT: format_timestamp(datetime.now(UTC) - WRITE_MARGIN)})
     if "more" in params:
         # Tokens are not signed, but find() limits any query to what the asker may read.
         query = statements.Query.from_token(params["more"])
@@ -128,7 +133,7 @@ async def get_statements(request: Request) -> Response:
     more = f"/xapi/statements?more={following.to_token()}" if following else ""
     assert query.ceiling is not None
     return JSONResponse({"statements": found, "more": more},
-                        headers={CONSISTENT: format_timestamp(query.ceiling)})
+                        headers={CONSISTENT: format_timestamp(query.ceiling - WRITE_MARGIN)})
 
 
 async def statements_endpoint(request: Request) -> Response:

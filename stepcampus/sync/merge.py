@@ -25,6 +25,7 @@ from stepcampus.store.models import (
     Profile,
     QuizAttempt,
     SyncLinkRecord,
+    utcnow,
 )
 
 _ACTIVITY = re.compile(r"^urn:stepcampus:course:([^:]+)(?::(module|quiz):([^:]+))?$")
@@ -49,13 +50,15 @@ def merge_page(session: Session, profile_id: str, statements: list[dict[str, Any
         own.update(session.scalars(select(OutboxStatement.id).where(
             OutboxStatement.id.in_(ids[start:start + _CHUNK]))))
     for statement in statements:
-        if statement.get("id") in own:
-            continue  # made here: the local store already holds its effect
+        statement_id = statement.get("id")
+        if statement_id in own:
+            continue  # made here, or merged before: the local store already holds its effect
         result.received += 1
         kind = _apply(session, profile_id, statement)
         if kind:
             result.merged[kind] += 1
         session.flush()
+        _keep_as_sent(session, profile_id, statement_id, statement)
     if cursor is not None:
         link = session.get(SyncLinkRecord, profile_id)
         if link is not None:
@@ -88,6 +91,19 @@ def instant(value: Any) -> datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo is not None else None
+
+
+def _keep_as_sent(session: Session, profile_id: str, statement_id: Any,
+                  statement: dict[str, Any]) -> None:
+    """Keep a merged statement in the outbox as already sent, so a pull that reads it again
+    (the server vouches only for what is a few seconds old) knows it and counts it once."""
+    if not isinstance(statement_id, str) or len(statement_id) > 36 \
+            or session.get(OutboxStatement, statement_id) is not None:
+        return
+    now = utcnow()
+    session.add(OutboxStatement(id=statement_id, profile_id=profile_id, created_at=now,
+                                sent_at=now, statement=json.dumps(
+                                    statement, ensure_ascii=False, separators=(",", ":"))))
 
 
 def _apply(session: Session, profile_id: str, statement: dict[str, Any]) -> str | None:
