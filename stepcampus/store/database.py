@@ -117,5 +117,8 @@ def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")  # first: WAL needs a lock
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # A shared desktop: what is replaced or deleted (a sync password once swapped for a
+        # token, a deleted profile) is overwritten on disk, not left in free space.
+        cursor.execute("PRAGMA secure_delete=ON")
     finally:
         cursor.close()
