@@ -245,6 +245,9 @@ def build_parser() -> argparse.ArgumentParser:
     from stepcampus import cli_server
 
     cli_server.add_parsers(sub)
+    from stepcampus import cli_calendar
+
+    cli_calendar.add_parser(sub)
 
     # Front-ends add their own commands (the desktop adds `app`): the core never imports them.
     from importlib.metadata import entry_points
