@@ -200,6 +200,11 @@ class MainWindow(QMainWindow):
         self.folder_watch.setInterval(2000)
         self.folder_watch.timeout.connect(self._check_data_folder)
         self.folder_lost = False
+        # Reminders before sessions in the learner's calendars, checked every minute.
+        self.reminded: set[tuple[str, str]] = set()
+        self.reminder_timer = QTimer(self)
+        self.reminder_timer.setInterval(60_000)
+        self.reminder_timer.timeout.connect(self.check_reminders)
         self._closing = False
         self.retranslate()
 
@@ -223,6 +228,10 @@ class MainWindow(QMainWindow):
                 from ui.certificate import CertificatePage
 
                 self._add_page(name, CertificatePage(self.ctx))
+            elif name == "calendar":
+                from ui.calendar import CalendarPage
+
+                self._add_page(name, CalendarPage(self.ctx))
         return self._pages[name]
 
     def show_page(self, name: str) -> None:
@@ -251,6 +260,7 @@ class MainWindow(QMainWindow):
         self.go_library = self._action("Ctrl+1", lambda: self.show_page("library"))
         self.go_reader = self._action("Ctrl+2", self._show_reader)
         self.go_search = self._action("Ctrl+F", self.open_search)
+        self.go_calendar = self._action("Ctrl+3", lambda: self.show_page("calendar"))
         self.go_settings = self._action("Ctrl+,", lambda: self.show_page("settings"))
         self.switch_profile = self._action("Ctrl+Shift+P", self.sign_out)
         self.install_file = self._action("Ctrl+O", self.library.choose_bundle)
@@ -263,7 +273,8 @@ class MainWindow(QMainWindow):
         self.toolbar = QToolBar()
         self.toolbar.setMovable(False)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in (self.go_library, self.go_reader, self.go_search, self.go_settings):
+        for action in (self.go_library, self.go_reader, self.go_search, self.go_calendar,
+                       self.go_settings):
             self.toolbar.addAction(action)
         spacer = QWidget()
         spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
@@ -278,7 +289,7 @@ class MainWindow(QMainWindow):
         self.file_menu.addActions([self.switch_profile, self.quit_action])
         self.view_menu = bar.addMenu("")
         self.view_menu.addActions([self.go_library, self.go_reader, self.go_search,
-                                   self.go_settings])
+                                   self.go_calendar, self.go_settings])
         self.view_menu.addSeparator()
         self.view_menu.addAction(self.contrast_action)
         self.help_menu = bar.addMenu("")
@@ -292,6 +303,7 @@ class MainWindow(QMainWindow):
         self.go_library.setText(tr("Library"))
         self.go_reader.setText(tr("Reader"))
         self.go_search.setText(tr("Search"))
+        self.go_calendar.setText(tr("Calendar"))
         self.go_settings.setText(tr("Settings"))
         self.install_file.setText(tr("Install from file…"))
         self.add_catalog.setText(tr("Add catalog…"))
@@ -326,6 +338,7 @@ class MainWindow(QMainWindow):
 
     def _show_shortcuts(self) -> None:
         rows = [("Ctrl+1", tr("Library")), ("Ctrl+2", tr("Reader")), ("Ctrl+F", tr("Search")),
+                ("Ctrl+3", tr("Calendar")),
                 ("Ctrl+,", tr("Settings")), ("Ctrl+O", tr("Install from file…")),
                 ("Alt+Left / Alt+Right", tr("Previous or next module")),
                 ("Ctrl+D", tr("Bookmark this paragraph")),
@@ -400,6 +413,8 @@ class MainWindow(QMainWindow):
             callback()
         self.store_opened.emit()
         self.sync.refresh()
+        self.reminder_timer.start()
+        self.check_reminders()
         self.library.check_catalogs()  # new courses and updates, shown without a click
         self.folder_watch.start()
         if self.fresh:
@@ -555,6 +570,29 @@ class MainWindow(QMainWindow):
                "open, so nothing more can be saved. Put it back (from the recycle bin, or "
                "reconnect the drive) and restart STEP Campus; if it is lost, restarting starts "
                "a new one with the sample course.", folder=self.campus.data_dir))
+
+    # -- reminders -------------------------------------------------------------------------------
+    def check_reminders(self) -> None:
+        if self._closing:
+            return
+        from ui.calendar import due
+
+        jobs.start(lambda task: due(self.ctx, task), self._remind)
+
+    def _remind(self, occurrences: list[Any]) -> None:
+        for occurrence in occurrences:
+            key = (occurrence.uid, occurrence.start.isoformat())
+            if key in self.reminded:
+                continue
+            self.reminded.add(key)
+            start = occurrence.start.astimezone()
+            text = tr("{title} starts at {time}", title=occurrence.title,
+                      time=f"{start:%H:%M}")
+            self.show_message(text)
+            box = QMessageBox(QMessageBox.Icon.Information, tr("Starting soon"), text,
+                              parent=self)
+            box.setObjectName("reminder-box")
+            box.open()
 
     # -- messages --------------------------------------------------------------------------------
     def show_message(self, text: str) -> None:

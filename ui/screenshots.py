@@ -125,8 +125,40 @@ def capture(out: Path, data: Path) -> list[Path]:
     window.settings_page.findChild(QScrollArea).ensureWidgetVisible(box)
     settle(app)
     shots.append(take(window, out, "sync.png"))
+
+    calendar = window.page("calendar")
+    calendar.import_file(str(_sample_calendar(data)))
+    window.show_page("calendar")
+    wait_for(app, lambda: len(calendar.occurrences) >= 4)
+    shots.append(take(window, out, "calendar.png"))
     window.close()
     return shots
+
+
+def _sample_calendar(folder: Path) -> Path:
+    """A weekly webinar series (Thursdays, 14:00 in Berlin) and a one-off Q&A session."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    berlin = ZoneInfo("Europe/Berlin")
+    today = datetime.now(berlin).replace(hour=14, minute=0, second=0, microsecond=0)
+    thursday = today + timedelta(days=(3 - today.weekday()) % 7 or 7)
+    qa = thursday + timedelta(days=5, hours=-4)
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//STEP Campus//Screenshots//EN",
+             "BEGIN:VEVENT", "UID:series@screenshots", f"DTSTAMP:{thursday:%Y%m%dT%H%M%S}Z",
+             f"DTSTART;TZID=Europe/Berlin:{thursday:%Y%m%dT%H%M%S}",
+             f"DTEND;TZID=Europe/Berlin:{thursday + timedelta(minutes=90):%Y%m%dT%H%M%S}",
+             "RRULE:FREQ=WEEKLY;COUNT=6",
+             "SUMMARY:Linking humanitarian cash transfers and social safety nets",
+             "LOCATION:Online webinar", "END:VEVENT",
+             "BEGIN:VEVENT", "UID:qa@screenshots", f"DTSTAMP:{thursday:%Y%m%dT%H%M%S}Z",
+             f"DTSTART;TZID=Europe/Berlin:{qa:%Y%m%dT%H%M%S}",
+             f"DTEND;TZID=Europe/Berlin:{qa + timedelta(minutes=60):%Y%m%dT%H%M%S}",
+             "SUMMARY:Questions and answers: adaptive social protection",
+             "LOCATION:Training room 2", "END:VEVENT", "END:VCALENDAR"]
+    path = folder / "sample-sessions.ics"
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    return path
 
 
 def _progress_through_core(window: Any, profile_id: str) -> None:

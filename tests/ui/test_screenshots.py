@@ -9,7 +9,7 @@ from PySide6.QtGui import QImage
 from ui.screenshots import capture
 
 SCREENS = ["profiles", "library", "reader", "quiz", "quiz-feedback", "search", "certificate",
-           "settings", "sync"]
+           "settings", "sync", "calendar"]
 
 
 def test_every_main_screen_is_saved(qapp, tmp_path: Path) -> None:
