@@ -112,13 +112,28 @@ class Campus:
     def install(self, location: str, course_id: str | None = None, *, version: str | None = None,
                 task: Task | None = None, allow_downgrade: bool = False) -> InstallResult:
         from stepcampus.coursepack.install import install
+        from stepcampus.coursepack.packagesource import BundlePackage, FolderPackage
 
         source = self.open_source(location, course_id, version, task)
+        tree = None if isinstance(source, BundlePackage | FolderPackage) else location
         try:
             return install(source, content=self.content, sessions=self.sessions,
-                           trust=self.trust, task=task, allow_downgrade=allow_downgrade)
+                           trust=self.trust, task=task, allow_downgrade=allow_downgrade,
+                           location=tree)
         finally:
             source.close()
+
+    def fetch_on_demand(self, course_id: str, paths: list[str],
+                        task: Task | None = None) -> int:
+        """Fetch files a package left in its published tree (a recording's video, say), checked
+        against the installed manifest; returns the bytes fetched."""
+        from stepcampus.coursepack.install import fetch_files
+        from stepcampus.store.courses import get_installed
+
+        row = get_installed(self.sessions, course_id)
+        if row is None:
+            raise InputError(Problem(course_id, None, "is not installed"))
+        return fetch_files(row, paths, self, task)
 
     def catalog(self, location: str) -> dict[str, Any]:
         from stepcampus.sync.download import Tree

@@ -58,17 +58,27 @@ def _size(n: int) -> str:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from stepcampus.coursepack.source import load_course
+    from stepcampus.coursepack.source import MANIFEST_NAME, load_course
+    from stepcampus.webinar.source import SERIES_NAME, load_series
 
-    course, problems = load_course(Path(args.course_dir))
+    folder = Path(args.course_dir)
+    if (folder / SERIES_NAME).is_file() and not (folder / MANIFEST_NAME).exists():
+        series, problems = load_series(folder)
+        loaded: object = series
+        count = len(series.sessions) if series else 0
+        what = f"{count} webinar session{'s' if count != 1 else ''}"
+    else:
+        course, problems = load_course(folder)
+        loaded = course
+        what = f"{len(course.meta['modules'])} modules" if course else ""  # as before
     for problem in problems:
         print(problem)
-    if problems or course is None:
+    if problems or loaded is None:
         print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return EXIT_PROBLEMS
-    modules = len(course.meta["modules"])
-    print(f"{course.id} {course.version}: {modules} modules, languages "
-          f"{', '.join(course.meta['languages'])}: no problems")
+    meta = loaded.meta  # type: ignore[attr-defined]
+    print(f"{meta['id']} {meta['version']}: {what}, languages "
+          f"{', '.join(meta['languages'])}: no problems")
     return 0
 
 
@@ -110,7 +120,7 @@ def cmd_trust(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    from stepcampus.coursepack.build import build
+    from stepcampus.coursepack.build import build, is_source_folder
     from stepcampus.coursepack.packagesource import BundlePackage, FolderPackage
     from stepcampus.coursepack.publish import publish
 
@@ -118,7 +128,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for location in args.sources:
             path = Path(location)
-            if path.is_dir() and (path / "course.yaml").exists():
+            if path.is_dir() and is_source_folder(path):
                 built = build(path, Path(tmp), _signing_key(args), _task())
                 source = FolderPackage(built.package_dir)
             elif path.is_dir():
@@ -188,7 +198,8 @@ def build_parser() -> argparse.ArgumentParser:
                              "platform's data folder)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("validate", help="check a course source folder and list every problem")
+    p = sub.add_parser("validate", help="check a course or webinar series source folder and "
+                       "list every problem")
     p.add_argument("course_dir")
     p.set_defaults(func=cmd_validate)
 
@@ -248,6 +259,9 @@ def build_parser() -> argparse.ArgumentParser:
     from stepcampus import cli_calendar
 
     cli_calendar.add_parser(sub)
+    from stepcampus import cli_webinar
+
+    cli_webinar.add_parser(sub)
 
     # Front-ends add their own commands (the desktop adds `app`): the core never imports them.
     from importlib.metadata import entry_points

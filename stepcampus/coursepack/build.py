@@ -10,13 +10,17 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from stepcampus.coursepack.keys import public_key_of, signature_text
 from stepcampus.coursepack.manifest import FileEntry, make_manifest
-from stepcampus.coursepack.source import MANIFEST_NAME, require_course
+from stepcampus.coursepack.source import MANIFEST_NAME, CourseSource, require_course
 from stepcampus.tasks import Task
+
+if TYPE_CHECKING:
+    from stepcampus.webinar.source import SeriesSource
 
 BUNDLE_SUFFIX = ".stepcampus"
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -51,13 +55,31 @@ def hash_file(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
+def is_source_folder(path: Path) -> bool:
+    """A course or webinar series source folder (rather than a built package)."""
+    from stepcampus.webinar.source import SERIES_NAME
+
+    return (path / MANIFEST_NAME).is_file() or (path / SERIES_NAME).is_file()
+
+
+def require_source(folder: Path) -> CourseSource | SeriesSource:
+    """A course or a webinar series, checked; InputError with every problem if not clean."""
+    from stepcampus.webinar.source import SERIES_NAME, require_series
+
+    if (folder / SERIES_NAME).is_file() and not (folder / MANIFEST_NAME).exists():
+        return require_series(folder)
+    return require_course(folder)
+
+
 def build(course_dir: Path, out_dir: Path, key: Ed25519PrivateKey,
           task: Task | None = None) -> BuildResult:
     task = task or Task()
-    course = require_course(Path(course_dir))
-    # course.yaml is described by the signed manifest itself; shipping it too would make every
-    # version bump cost a download.
-    files = [rel for rel in course.files if rel != MANIFEST_NAME]
+    course = require_source(Path(course_dir))
+    # The manifest file is described by the signed manifest itself; shipping it too would make
+    # every version bump cost a download.
+    from stepcampus.webinar.source import SERIES_NAME
+
+    files = [rel for rel in course.files if rel not in (MANIFEST_NAME, SERIES_NAME)]
     entries: list[FileEntry] = []
     sources: dict[str, Path] = {}
     for index, rel in enumerate(files):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import sessionmaker
 
@@ -16,6 +17,10 @@ from stepcampus.coursepack.packagesource import BundlePackage, PackageSource
 from stepcampus.errors import InputError, Problem
 from stepcampus.tasks import Task
 from stepcampus.textfile import decode_utf8
+
+if TYPE_CHECKING:
+    from stepcampus.campus import Campus
+    from stepcampus.store.models import InstalledCourse
 
 
 @dataclass(frozen=True)
@@ -29,15 +34,26 @@ class InstallResult:
     reused_blobs: int
     package_bytes: int  # the package's distinct file bytes
     already_installed: bool = False
+    on_demand: int = 0  # files left in the published tree until the learner asks for them
 
 
 def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
 
+def on_demand_blobs(manifest: Manifest) -> set[str]:
+    """Blobs only the files a package marks on demand need (a recording's heavier variants):
+    a learner on a slow line fetches them when they ask, not with the package."""
+    paths = set(manifest.course.get("on_demand") or [])
+    wanted = {e.sha256 for e in manifest.files if e.path not in paths}
+    return {e.sha256 for e in manifest.files if e.path in paths} - wanted
+
+
 def install(source: PackageSource, *, content: ContentStore, sessions: sessionmaker,
             trust: TrustStore, task: Task | None = None,
-            allow_downgrade: bool = False) -> InstallResult:
+            allow_downgrade: bool = False, location: str | None = None) -> InstallResult:
+    """Install from `source`. From a published tree (`location` given), files marked on demand
+    stay there until asked for; from a bundle or package folder everything comes along."""
     from stepcampus.store import courses as installed
 
     task = task or Task()
@@ -64,36 +80,88 @@ def install(source: PackageSource, *, content: ContentStore, sessions: sessionma
                                      f"version {manifest.version} is installed with different "
                                      "content", "the publisher must raise the version number"))
     blobs = manifest.blobs()
-    needed = {sha: size for sha, size in sorted(blobs.items()) if not content.has(sha, size)}
-    fetched_bytes = 0
+    later = on_demand_blobs(manifest) if location else set()
+    needed = {sha: size for sha, size in sorted(blobs.items())
+              if sha not in later and not content.has(sha, size)}
     with content.staging() as staging:
-        staged: dict[str, Path] = {}
-        # Progress in bytes: one large recording among small pages should move the bar evenly.
-        total, done = sum(needed.values()), 0
-        for index, (sha, size) in enumerate(needed.items()):
-            message = f"fetching {index + 1} of {len(needed)} files"
-            task.report(done, total, message)
-            task.within_step = lambda n, base=done, text=message: task.report(base + n, total,
-                                                                              text)
-            target = staging / sha
-            try:
-                fetched_bytes += source.fetch_blob(sha, size, target)
-            finally:
-                task.within_step = None
-            staged[sha] = target
-            done += size
-        task.report(total, total, "checking the course")
+        staged, fetched_bytes = _fetch(source, needed, staging, task)
+        task.report(1, 1, "checking the course")
         check_content(manifest, lambda sha: staged[sha].read_bytes() if sha in staged
                       else content.read(sha), source.label)
+        if location is None:
+            _check_media(manifest, lambda sha: staged[sha] if sha in staged
+                         else content.path(sha), source.label)
         task.check()  # the last moment a cancel leaves everything as it was
         content.adopt(staged)
     title = _default_title(manifest)
     installed.record_install(sessions, manifest.course_id, manifest.version, title,
-                             raw.decode(), signature.decode().strip(), manifest.key_id)
+                             raw.decode(), signature.decode().strip(), manifest.key_id,
+                             source=location)
     content.collect_garbage(referenced_blobs(sessions))
     return InstallResult(manifest.course_id, manifest.version,
                          current.version if current else None, len(manifest.files), len(needed),
-                         fetched_bytes, len(blobs) - len(needed), manifest.total_size)
+                         fetched_bytes, len(blobs) - len(needed) - len(later - set(needed)),
+                         manifest.total_size, on_demand=len(later))
+
+
+def _fetch(source: PackageSource, needed: dict[str, int], staging: Path,
+           task: Task) -> tuple[dict[str, Path], int]:
+    """Fetch blobs into staging, each verified by its source; returns them and the bytes."""
+    fetched_bytes = 0
+    staged: dict[str, Path] = {}
+    # Progress in bytes: one large recording among small pages should move the bar evenly.
+    total, done = sum(needed.values()), 0
+    for index, (sha, size) in enumerate(needed.items()):
+        message = f"fetching {index + 1} of {len(needed)} files"
+        task.report(done, total, message)
+        task.within_step = lambda n, base=done, text=message: task.report(base + n, total, text)
+        target = staging / sha
+        try:
+            fetched_bytes += source.fetch_blob(sha, size, target)
+        finally:
+            task.within_step = None
+        staged[sha] = target
+        done += size
+    return staged, fetched_bytes
+
+
+def fetch_files(row: InstalledCourse, paths: list[str], campus: Campus,
+                task: Task | None = None) -> int:
+    """Fetch files of an installed package that were left on demand, from where it came."""
+    import json
+
+    task = task or Task()
+    manifest = json.loads(row.manifest)
+    entries = {f["path"]: (f["sha256"], int(f["size"])) for f in manifest["files"]}
+    unknown = [p for p in paths if p not in entries]
+    if unknown:
+        raise InputError(Problem(row.course_id, None, f"has no file {unknown[0]!r}"))
+    needed = {entries[p][0]: entries[p][1] for p in sorted(paths)
+              if not campus.content.has(*entries[p])}
+    if not needed:
+        return 0
+    if not row.source:
+        raise InputError(Problem(row.course_id, None, "was installed from a file that did not "
+                                 "hold this part", "install it from its catalog to fetch it"))
+    source = campus.open_source(row.source, row.course_id, row.version, task)
+    try:
+        raw, _signature = source.manifest()
+        if raw != row.manifest.encode():
+            raise InputError(Problem(row.source, None, f"no longer offers {row.course_id} "
+                                     f"{row.version} as installed", "update the course first"))
+        with campus.content.staging() as staging:
+            staged, fetched = _fetch(source, needed, staging, task)
+            from stepcampus.webinar.media import probe
+
+            for sha, path in staged.items():
+                if any(entries[p][0] == sha for p in paths if p.startswith("sessions/")
+                       and "/recording/" in p):
+                    probe(path)  # a verified file that is no recording was published broken
+            task.check()
+            campus.content.adopt(staged)
+    finally:
+        source.close()
+    return fetched
 
 
 def _default_title(manifest: Manifest) -> str:
@@ -120,20 +188,46 @@ def check_content(manifest: Manifest, read: Callable[[str], bytes], label: str) 
     """Parse what the desktop will parse later, so a broken package fails now, not mid-lesson."""
     from stepcampus.coursepack.gift import parse_gift
     from stepcampus.render.frontmatter import split_front_matter
+    from stepcampus.webinar.qa import parse_qa
+    from stepcampus.webinar.vtt import parse_vtt
 
+    webinar = manifest.course.get("kind") == "webinar-series"
     problems: list[Problem] = []
     for entry in manifest.files:
         suffix = PurePosixPath(entry.path).suffix
-        if suffix not in (".md", ".gift", ".yaml"):
+        if suffix not in (".md", ".gift", ".yaml", ".vtt"):
             continue
         where = f"{label}!{entry.path}"
         try:
             text = decode_utf8(read(entry.sha256), where)
-            if suffix == ".md":
+            if suffix == ".md" and not webinar:
                 split_front_matter(text, where)
             elif suffix == ".gift":
                 parse_gift(text, where)
+            elif suffix == ".vtt":
+                parse_vtt(text, where)
+            elif webinar and PurePosixPath(entry.path).name == "qa.yaml":
+                parse_qa(text, where)
         except InputError as exc:
             problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
+
+
+def _check_media(manifest: Manifest, path_of: Callable[[str], Path], label: str) -> None:
+    """A recording that cannot be read fails the install, not the learner's first play."""
+    if manifest.course.get("kind") != "webinar-series":
+        return
+    from stepcampus.webinar.media import probe
+
+    for session in manifest.course.get("sessions") or []:
+        for variant in (session.get("recording") or {}).get("variants") or []:
+            sha = next((e.sha256 for e in manifest.files if e.path == variant["file"]), None)
+            if sha is None:
+                continue
+            try:
+                probe(path_of(sha))
+            except InputError:
+                raise InputError(Problem(f"{label}!{variant['file']}", None,
+                                         "is not a recording this computer can play",
+                                         "the package is damaged: get it again")) from None

@@ -26,6 +26,7 @@ def record_install(
     manifest: str,
     signature: str,
     key_id: str,
+    source: str | None = None,
 ) -> InstalledCourse:
     """Record course_id as installed at version; the version it replaces becomes previous_*.
 
@@ -47,6 +48,7 @@ def record_install(
         course.manifest = manifest
         course.signature = signature
         course.key_id = key_id
+        course.source = source
         course.installed_at = utcnow()
     return course
 

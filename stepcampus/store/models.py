@@ -99,6 +99,9 @@ class InstalledCourse(Base):
     previous_signature: Mapped[str | None] = mapped_column(Text)
     # Keys rotate: checking the previous signature needs the key that made it.
     previous_key_id: Mapped[str | None] = mapped_column(String(100))
+    # The published tree it came from, where files left on demand (a recording's heavier
+    # variants) are fetched when asked; None for a bundle or a package folder.
+    source: Mapped[str | None] = mapped_column(String(1000))
 
 
 class ModuleProgress(Base):
@@ -199,3 +202,26 @@ class SyncLinkRecord(Base):
     synced_bookmarks: Mapped[str | None] = mapped_column(Text)
     last_sync_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class AskedQuestion(Base):
+    """A question a learner asked about a webinar: queued here until the campus server has it
+    (`sent_at`), then waiting for its answer, which is new until the learner has seen it."""
+
+    __tablename__ = "asked_questions"
+    __table_args__ = (
+        Index("ix_asked_questions_profile_id_asked_at", "profile_id", "asked_at"),
+        CheckConstraint("length(trim(text)) > 0", name="text_not_empty"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    profile_id: Mapped[str] = mapped_column(ForeignKey(_PROFILE_FK, ondelete="CASCADE"))
+    series_id: Mapped[str] = mapped_column(String(100))
+    session_id: Mapped[str | None] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by: Mapped[str | None] = mapped_column(String(200))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answer_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -18,6 +18,7 @@ REPO = Path(__file__).resolve().parents[2]
 TABLES = {
     "alembic_version",
     "profiles",
+    "asked_questions",
     "installed_courses",
     "module_progress",
     "bookmarks",
