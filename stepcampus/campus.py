@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from stepcampus.store.models import InstalledCourse
 
 SAMPLE_COURSE = "inclusive-social-protection"
+SAMPLE_SERIES = "social-protection-in-crises"
 SAMPLE_KEY = SAMPLE_COURSES_DIR / "sample-publisher.key"
 
 
@@ -157,13 +158,28 @@ class Campus:
         return CourseView(row.manifest, self.content)
 
     def ensure_sample_course(self, task: Task | None = None) -> InstallResult | None:
-        """On first start, build the shipped sample course and install it."""
-        if self.installed():
-            return None
+        """On first start, build the shipped sample course and webinar series and install them.
+
+        Each is installed when nothing of its kind is: a learner who removed one keeps it
+        removed only once they have courses or webinars of their own.
+        """
+        import json
+
+        kinds = {json.loads(row.manifest)["course"].get("kind", "course")
+                 for row in self.installed()}
+        result = None
+        if "course" not in kinds:
+            result = self._install_sample(SAMPLE_COURSE, task)
+        if "webinar-series" not in kinds:
+            installed = self._install_sample(SAMPLE_SERIES, task)
+            result = result or installed
+        return result
+
+    def _install_sample(self, name: str, task: Task | None) -> InstallResult:
         from stepcampus.coursepack.build import build
         from stepcampus.coursepack.keys import load_private_key
 
         with tempfile.TemporaryDirectory() as tmp:
-            result = build(SAMPLE_COURSES_DIR / SAMPLE_COURSE, Path(tmp),
-                           load_private_key(SAMPLE_KEY), task)
+            result = build(SAMPLE_COURSES_DIR / name, Path(tmp), load_private_key(SAMPLE_KEY),
+                           task)
             return self.install(str(result.bundle), task=task)

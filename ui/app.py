@@ -190,6 +190,9 @@ class MainWindow(QMainWindow):
         self.ctx.open_module.connect(self.open_module)
         self.ctx.open_quiz.connect(self.open_quiz)
         self.ctx.open_certificate.connect(self.open_certificate)
+        self.ctx.open_webinar.connect(self.open_webinar)
+        self.ctx.open_webinar_questions.connect(self.open_webinar_questions)
+        self.ctx.show_page.connect(self.show_page)
         self.ctx.install_requested.connect(self.install)
         self.ctx.language_changed.connect(self.retranslate)
         self.ctx.preferences_changed.connect(self._apply_theme)
@@ -232,6 +235,18 @@ class MainWindow(QMainWindow):
                 from ui.calendar import CalendarPage
 
                 self._add_page(name, CalendarPage(self.ctx))
+            elif name == "webinars":
+                from ui.webinars import WebinarsPage
+
+                self._add_page(name, WebinarsPage(self.ctx))
+            elif name == "player":
+                from ui.player import PlayerPage
+
+                self._add_page(name, PlayerPage(self.ctx))
+            elif name == "questions":
+                from ui.qa_archive import QAArchivePage
+
+                self._add_page(name, QAArchivePage(self.ctx))
         return self._pages[name]
 
     def show_page(self, name: str) -> None:
@@ -261,6 +276,8 @@ class MainWindow(QMainWindow):
         self.go_reader = self._action("Ctrl+2", self._show_reader)
         self.go_search = self._action("Ctrl+F", self.open_search)
         self.go_calendar = self._action("Ctrl+3", lambda: self.show_page("calendar"))
+        self.go_webinars = self._action("Ctrl+4", lambda: self.show_page("webinars"))
+        self.go_questions = self._action("Ctrl+5", lambda: self.show_page("questions"))
         self.go_settings = self._action("Ctrl+,", lambda: self.show_page("settings"))
         self.switch_profile = self._action("Ctrl+Shift+P", self.sign_out)
         self.install_file = self._action("Ctrl+O", self.library.choose_bundle)
@@ -273,8 +290,8 @@ class MainWindow(QMainWindow):
         self.toolbar = QToolBar()
         self.toolbar.setMovable(False)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in (self.go_library, self.go_reader, self.go_search, self.go_calendar,
-                       self.go_settings):
+        for action in (self.go_library, self.go_reader, self.go_webinars, self.go_questions,
+                       self.go_search, self.go_calendar, self.go_settings):
             self.toolbar.addAction(action)
         spacer = QWidget()
         spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
@@ -288,8 +305,9 @@ class MainWindow(QMainWindow):
         self.file_menu.addSeparator()
         self.file_menu.addActions([self.switch_profile, self.quit_action])
         self.view_menu = bar.addMenu("")
-        self.view_menu.addActions([self.go_library, self.go_reader, self.go_search,
-                                   self.go_calendar, self.go_settings])
+        self.view_menu.addActions([self.go_library, self.go_reader, self.go_webinars,
+                                   self.go_questions, self.go_search, self.go_calendar,
+                                   self.go_settings])
         self.view_menu.addSeparator()
         self.view_menu.addAction(self.contrast_action)
         self.help_menu = bar.addMenu("")
@@ -304,6 +322,9 @@ class MainWindow(QMainWindow):
         self.go_reader.setText(tr("Reader"))
         self.go_search.setText(tr("Search"))
         self.go_calendar.setText(tr("Calendar"))
+        self.go_webinars.setText(tr("Webinars"))
+        self.go_questions.setText(tr("Q&&A"))
+        self.go_questions.setToolTip(tr("Questions and answers"))
         self.go_settings.setText(tr("Settings"))
         self.install_file.setText(tr("Install from file…"))
         self.add_catalog.setText(tr("Add catalog…"))
@@ -338,7 +359,11 @@ class MainWindow(QMainWindow):
 
     def _show_shortcuts(self) -> None:
         rows = [("Ctrl+1", tr("Library")), ("Ctrl+2", tr("Reader")), ("Ctrl+F", tr("Search")),
-                ("Ctrl+3", tr("Calendar")),
+                ("Ctrl+3", tr("Calendar")), ("Ctrl+4", tr("Webinars")),
+                ("Ctrl+5", tr("Questions and answers")),
+                ("K / Space", tr("Play or pause a recording")),
+                ("J / L", tr("Back or forward 10 seconds")),
+                ("C", tr("Captions on or off")),
                 ("Ctrl+,", tr("Settings")), ("Ctrl+O", tr("Install from file…")),
                 ("Alt+Left / Alt+Right", tr("Previous or next module")),
                 ("Ctrl+D", tr("Bookmark this paragraph")),
@@ -459,6 +484,8 @@ class MainWindow(QMainWindow):
             self.show_page("profiles")
             return
         self.reader.save_position()
+        if "player" in self._pages:
+            self._pages["player"].stop()  # type: ignore[attr-defined]
         self._remember_place()
         self.ctx.sign_in(None)
         self.profiles.set_profiles(self.ctx.profile_rows(),
@@ -502,6 +529,23 @@ class MainWindow(QMainWindow):
         page = self.page("quiz")
         page.show_quiz(course_id, module_id)
         self.show_page("quiz")
+
+    def open_webinar(self, series_id: str, session_id: str, at: float) -> None:
+        if self.ctx.learner is None:
+            return
+        page = self.page("player")
+        try:
+            page.open(series_id, session_id, at)
+        except Exception as exc:  # removed since the link was shown
+            self.notify_error(tr("Could not open the webinar"), str(exc))
+            return
+        self.show_page("player")
+        page.play_button.setFocus()
+
+    def open_webinar_questions(self, series_id: str, session_id: str) -> None:
+        self.open_webinar(series_id, session_id, -1.0)
+        if self.current_page() == "player":
+            self.page("player").show_questions()
 
     def open_search(self) -> None:
         page = self.page("search")
@@ -612,6 +656,8 @@ class MainWindow(QMainWindow):
             self.reader.save_position()
             if "quiz" in self._pages:
                 self._pages["quiz"].save_pending()  # type: ignore[attr-defined]
+        if "player" in self._pages:
+            self._pages["player"].stop()  # type: ignore[attr-defined]
         self._remember_place()
         try:
             from stepcampus.settings import save_settings

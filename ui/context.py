@@ -21,6 +21,8 @@ from ui import i18n, jobs
 if TYPE_CHECKING:
     from stepcampus.coursepack.installed import CourseView
     from stepcampus.progress.summary import CourseSummary
+    from stepcampus.store.snapshot import ProgressRow
+    from stepcampus.webinar.installed import SeriesView
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,10 @@ class AppContext(QObject):
     open_module = Signal(str, str, str)  # course id, module id, anchor ("" for none)
     open_quiz = Signal(str, str)  # course id, module id
     open_certificate = Signal(str)  # course id
+    open_webinar = Signal(str, str, float)  # series id, session id, seconds (-1: where left)
+    open_webinar_questions = Signal(str, str)  # series id, session id: its Q&A
+    show_page = Signal(str)  # a page by name ("webinars", "questions")
+    questions_changed = Signal()  # a question was asked, sent or answered
     # A bundle path, folder or URL to install from; from a catalog, "URL\nCOURSE ID\nTITLE".
     install_requested = Signal(str)
     message = Signal(str)  # a short status line for the learner
@@ -52,6 +58,7 @@ class AppContext(QObject):
         self.snapshot: Snapshot | None = None
         self.store_ready = False
         self._views: dict[tuple[str, str], CourseView] = {}
+        self._series: dict[tuple[str, str], SeriesView] = {}
         # Set by the window: runs long work with a progress bar and a cancel button.
         self.long_work_runner: Callable[..., jobs.Job] | None = None
         # Set by the window: the sync controller (ui.sync), for pages that start a sync.
@@ -119,6 +126,29 @@ class AppContext(QObject):
     def installed_rows(self) -> list[CourseRow]:
         """Installed courses (course_id, version, title, manifest), from whichever store."""
         return self._read(Snapshot.installed)
+
+    def series_rows(self) -> list[CourseRow]:
+        """Installed webinar series, from whichever store."""
+        return self._read(Snapshot.installed_series)
+
+    def series_view(self, series_id: str) -> SeriesView:
+        from stepcampus.errors import InputError, Problem
+        from stepcampus.webinar.installed import SeriesView
+
+        row = next((r for r in self.series_rows() if r.course_id == series_id), None)
+        if row is None:
+            raise InputError(Problem(series_id, None, "this webinar series is not installed"))
+        key = (series_id, row.version)
+        if key not in self._series:
+            self._series[key] = SeriesView(row.manifest, self.campus.content)
+        return self._series[key]
+
+    def progress_rows(self, course_id: str) -> list[ProgressRow]:
+        """The learner's progress rows of a course or series (position, percent, completed)."""
+        if self.learner is None:
+            return []
+        learner = self.learner.id
+        return self._read(lambda snapshot: snapshot.progress(learner, course_id))
 
     def profile_rows(self) -> list[ProfileRow]:
         return self._read(Snapshot.profiles)

@@ -36,6 +36,9 @@ QLabel#hint { color: #55677a; }
 QLabel#error { color: #a31515; font-weight: bold; }
 QFrame#card { background: white; border: 1px solid #c9d3dd; border-radius: 6px; }
 QFrame#card:focus { border: 2px solid #e08a00; }
+QLabel#caption { font-size: 13pt; color: white; background: #22303c; border-radius: 4px;
+                 padding: 6px 10px; }
+QLabel#slide { background: #dfe4ea; }
 """
 
 _CONTRAST_QSS = """
@@ -59,6 +62,7 @@ QLabel#subtitle { font-size: 12pt; }
 QLabel#error { color: #ff8080; font-weight: bold; }
 QFrame#card { border: 2px solid white; }
 QFrame#card:focus { border: 3px solid #ffff00; }
+QLabel#caption { font-size: 13pt; color: #ffff00; border: 2px solid white; padding: 6px; }
 QProgressBar { border: 2px solid white; color: white; }
 QProgressBar::chunk { background: #ffff00; }
 """

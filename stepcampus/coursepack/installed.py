@@ -51,7 +51,7 @@ class CourseView:
 
     @property
     def module_ids(self) -> list[str]:
-        return [m["id"] for m in self.course["modules"]]
+        return [m["id"] for m in self.course.get("modules") or []]  # none in a webinar series
 
     def module(self, module_id: str, language: str | None = None) -> ModuleInfo:
         for module in self.course["modules"]:

@@ -78,8 +78,16 @@ class Snapshot:
         return [ProfileRow(i, n, h, datetime.fromisoformat(t)) for i, n, h, t in rows]
 
     def installed(self) -> list[CourseRow]:
-        rows = self.conn.execute("SELECT course_id, version, title, manifest "
-                                 "FROM installed_courses ORDER BY title")
+        """Installed courses (webinar series are packages too, listed by `installed_series`)."""
+        rows = self.conn.execute(
+            "SELECT course_id, version, title, manifest FROM installed_courses "
+            f"WHERE {_KIND} IS NOT 'webinar-series' ORDER BY title")
+        return [CourseRow(*row) for row in rows]
+
+    def installed_series(self) -> list[CourseRow]:
+        rows = self.conn.execute(
+            "SELECT course_id, version, title, manifest FROM installed_courses "
+            f"WHERE {_KIND} = 'webinar-series' ORDER BY title")
         return [CourseRow(*row) for row in rows]
 
     def progress(self, profile_id: str, course_id: str) -> list[ProgressRow]:
@@ -93,6 +101,9 @@ class Snapshot:
             "SELECT quiz_id, max(score), max(passed) FROM quiz_attempts WHERE profile_id = ? "
             "AND course_id = ? AND state = 'finished' GROUP BY quiz_id", (profile_id, course_id))
         return [QuizRow(q, best, bool(passed)) for q, best, passed in rows]
+
+
+_KIND = "json_extract(manifest, '$.course.kind')"
 
 
 def _time(value: str | None) -> datetime | None:
