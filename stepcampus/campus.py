@@ -6,6 +6,7 @@ Heavy parts (ORM, migrations, crypto) load on first use, so a screen can show be
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 import threading
 from functools import cached_property
@@ -118,11 +119,22 @@ class Campus:
         source = self.open_source(location, course_id, version, task)
         tree = None if isinstance(source, BundlePackage | FolderPackage) else location
         try:
-            return install(source, content=self.content, sessions=self.sessions,
-                           trust=self.trust, task=task, allow_downgrade=allow_downgrade,
-                           location=tree)
+            result = install(source, content=self.content, sessions=self.sessions,
+                             trust=self.trust, task=task, allow_downgrade=allow_downgrade,
+                             location=tree)
         finally:
             source.close()
+        if not result.already_installed:
+            self._update_schedule()
+        return result
+
+    def _update_schedule(self) -> None:
+        """Installed webinars appear in the learner's calendar."""
+        from stepcampus.webinar.schedule import publish_schedule
+
+        # A damaged calendar store is reported where calendars are shown, not here.
+        with contextlib.suppress(InputError, OSError):
+            publish_schedule(self)
 
     def fetch_on_demand(self, course_id: str, paths: list[str],
                         task: Task | None = None) -> int:

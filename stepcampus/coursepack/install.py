@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import sessionmaker
 
@@ -88,9 +88,8 @@ def install(source: PackageSource, *, content: ContentStore, sessions: sessionma
         task.report(1, 1, "checking the course")
         check_content(manifest, lambda sha: staged[sha].read_bytes() if sha in staged
                       else content.read(sha), source.label)
-        if location is None:
-            _check_media(manifest, lambda sha: staged[sha] if sha in staged
-                         else content.path(sha), source.label)
+        _check_media(manifest, lambda sha: staged[sha] if sha in staged
+                     else content.path(sha) if content.has(sha) else None, source.label)
         task.check()  # the last moment a cancel leaves everything as it was
         content.adopt(staged)
     title = _default_title(manifest)
@@ -151,12 +150,10 @@ def fetch_files(row: InstalledCourse, paths: list[str], campus: Campus,
                                      f"{row.version} as installed", "update the course first"))
         with campus.content.staging() as staging:
             staged, fetched = _fetch(source, needed, staging, task)
-            from stepcampus.webinar.media import probe
-
-            for sha, path in staged.items():
-                if any(entries[p][0] == sha for p in paths if p.startswith("sessions/")
-                       and "/recording/" in p):
-                    probe(path)  # a verified file that is no recording was published broken
+            variants = _variant_files(manifest["course"])
+            for path in sorted(paths):  # verified, yet no recording: it was published broken
+                if path in variants and entries[path][0] in staged:
+                    _probe_recording(staged[entries[path][0]], f"{row.source}!{path}")
             task.check()
             campus.content.adopt(staged)
     finally:
@@ -214,20 +211,29 @@ def check_content(manifest: Manifest, read: Callable[[str], bytes], label: str) 
         raise InputError(problems)
 
 
-def _check_media(manifest: Manifest, path_of: Callable[[str], Path], label: str) -> None:
-    """A recording that cannot be read fails the install, not the learner's first play."""
-    if manifest.course.get("kind") != "webinar-series":
-        return
+def _variant_files(course: dict[str, Any]) -> set[str]:
+    """The recordings' files of a webinar series (none in a course)."""
+    if course.get("kind") != "webinar-series":
+        return set()
+    return {variant["file"] for session in course.get("sessions") or []
+            for variant in (session.get("recording") or {}).get("variants") or []}
+
+
+def _probe_recording(path: Path, label: str) -> None:
     from stepcampus.webinar.media import probe
 
-    for session in manifest.course.get("sessions") or []:
-        for variant in (session.get("recording") or {}).get("variants") or []:
-            sha = next((e.sha256 for e in manifest.files if e.path == variant["file"]), None)
-            if sha is None:
-                continue
-            try:
-                probe(path_of(sha))
-            except InputError:
-                raise InputError(Problem(f"{label}!{variant['file']}", None,
-                                         "is not a recording this computer can play",
-                                         "the package is damaged: get it again")) from None
+    try:
+        probe(path)
+    except InputError:
+        raise InputError(Problem(label, None, "is not a recording this computer can play",
+                                 "the package is damaged: get it again")) from None
+
+
+def _check_media(manifest: Manifest, path_of: Callable[[str], Path | None], label: str) -> None:
+    """A recording that cannot be read fails the install, not the learner's first play.
+    `path_of` gives None for a file left on demand: it is checked when it is fetched."""
+    shas = {entry.path: entry.sha256 for entry in manifest.files}
+    for file in sorted(_variant_files(manifest.course)):
+        path = path_of(shas[file]) if file in shas else None
+        if path is not None:
+            _probe_recording(path, f"{label}!{file}")

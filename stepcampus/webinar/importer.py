@@ -8,16 +8,18 @@ bad input or a cancel leaves the series exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from stepcampus.coursepack.languages import is_known_language
 from stepcampus.coursepack.source import ID_PATTERN, _Collector
 from stepcampus.errors import InputError, Problem
 from stepcampus.tasks import Task
@@ -25,7 +27,7 @@ from stepcampus.textfile import read_text, write_atomic
 from stepcampus.webinar import media
 from stepcampus.webinar.qa import QAEntry, dump_qa, read_qa_file
 from stepcampus.webinar.slides import read_slide_times, render_slides, times_from_chapters
-from stepcampus.webinar.source import SERIES_NAME, SeriesSource, _load_session
+from stepcampus.webinar.source import MEDIA_SUFFIXES, SERIES_NAME, SeriesSource, _load_session
 from stepcampus.webinar.vtt import Cue, clock, parse_clock, parse_vtt, write_vtt
 
 AUDIO_FILE = "recording/audio.webm"
@@ -125,6 +127,43 @@ def _check_request(request: ImportRequest) -> None:
         path = getattr(request, name)
         if path is not None and not Path(path).is_file():
             raise InputError(Problem(str(path), None, "no such file"))
+    suffix = Path(request.recording).suffix.lower()
+    if request.keep_original and suffix not in MEDIA_SUFFIXES:
+        raise InputError(Problem(str(request.recording), None, f"cannot be kept as the "
+                                 f"original: {suffix or 'a file without a suffix'} is not a "
+                                 "format the series lists", "give --no-original to keep only "
+                                 "the variants made from it"))
+    _check_options(request)
+
+
+def _check_options(request: ImportRequest) -> None:
+    """What goes into session.yaml as given, checked now rather than after the transcoding."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    problems: list[Problem] = []
+    if not is_known_language(request.language):
+        problems.append(Problem("--language", None, f"unknown language {request.language!r}",
+                                "use an ISO 639-1 code such as en"))
+    if request.timezone is not None:
+        try:
+            ZoneInfo(request.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            problems.append(Problem("--timezone", None, "unknown time zone "
+                                    f"{request.timezone!r}", "use a name such as Europe/Berlin "
+                                    "or America/Bogota"))
+    if request.start is not None:
+        try:
+            when = datetime.fromisoformat(request.start)
+        except ValueError:
+            problems.append(Problem("--start", None, f"{request.start!r} is not a date and "
+                                    "time", "write it as 2026-03-12T14:00:00"))
+        else:
+            if when.tzinfo is None and request.timezone is None:
+                problems.append(Problem("--start", None, "has no time zone",
+                                        "give --timezone, e.g. Europe/Berlin"))
+    if problems:
+        raise InputError(problems)
 
 
 def import_session(request: ImportRequest, task: Task | None = None) -> ImportResult:
@@ -146,6 +185,7 @@ def import_session(request: ImportRequest, task: Task | None = None) -> ImportRe
                                                                 request.slides)))
     summary = read_text(request.summary) if request.summary else None
 
+    made_folder = not request.series_dir.exists()
     request.series_dir.mkdir(parents=True, exist_ok=True)
     staging_root = Path(tempfile.mkdtemp(dir=request.series_dir, prefix=".import-"))
     try:
@@ -161,6 +201,8 @@ def import_session(request: ImportRequest, task: Task | None = None) -> ImportRe
             request.recording, info, staged / AUDIO_FILE if info.has_audio else None,
             staged / VIDEO_FILE if info.has_video else None, task, encoded)
         duration = min(duration, length) if duration else length
+        # the last chapter ran to the length the header claimed
+        chapters = [replace(c, end=min(c.end, duration)) for c in chapters]
         variants = _variants(request, info, staged)
         slide_files: list[Path] = []
         if request.slides:
@@ -177,6 +219,12 @@ def import_session(request: ImportRequest, task: Task | None = None) -> ImportRe
         created, listed = _ensure_series(request.series_dir, request.session_id)
         target = request.series_dir / "sessions" / request.session_id
         _swap_in(staged, target)
+    except BaseException:
+        if made_folder:  # made for this import: it goes with it
+            shutil.rmtree(staging_root, ignore_errors=True)
+            with contextlib.suppress(OSError):
+                request.series_dir.rmdir()
+        raise
     finally:
         shutil.rmtree(staging_root, ignore_errors=True)
     task.report(1000, 1000, "imported")
@@ -305,12 +353,22 @@ def _ensure_series(series_dir: Path, session_id: str) -> tuple[bool, bool]:
                  None)
     if start is None:
         return False, False
-    end = start + 1
-    while end < len(lines) and re.match(r"^\s+-\s", lines[end]):
-        end += 1
-    indent = re.match(r"^(\s+)-", lines[end - 1]).group(1) if end > start + 1 else "  "  # type: ignore[union-attr]
-    lines.insert(end, f"{indent}- {session_id}")
-    write_atomic(path, ("\n".join(lines) + "\n").encode("utf-8"))
+    last_item, indent = None, "  "
+    for index in range(start + 1, len(lines)):
+        item = re.match(r"^(\s*)-\s", lines[index])  # PyYAML writes items at the key's indent
+        if item:
+            last_item, indent = index, item.group(1)
+        elif lines[index].strip() and not lines[index].lstrip().startswith("#"):
+            break  # the next field: the list has ended
+    lines.insert(start + 1 if last_item is None else last_item + 1, f"{indent}- {session_id}")
+    new_text = "\n".join(lines) + "\n"
+    try:
+        listed = (yaml.safe_load(new_text) or {}).get("sessions")
+    except yaml.YAMLError:
+        listed = None
+    if listed != [*sessions, session_id]:
+        return False, False  # a layout this does not know: the trainer adds the line
+    write_atomic(path, new_text.encode("utf-8"))
     return False, True
 
 

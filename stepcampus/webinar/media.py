@@ -32,6 +32,7 @@ VIDEO_CRF = "28"
 # A header may promise more than the file holds (a copy cut short): more than this missing
 # at the end means the recording is truncated.
 TRUNCATION_SLACK_S = 2.0
+_ATTACHED_PIC = 0x0400  # AV_DISPOSITION_ATTACHED_PIC: the cover picture of an MP3 or M4A
 
 
 @dataclass(frozen=True)
@@ -61,12 +62,18 @@ def _open(path: Path) -> Any:
         raise _damaged(path, exc) from None
 
 
+def _video_stream(container: Any) -> Any:
+    """The pictures of a recording, if any: a cover picture is no video."""
+    return next((s for s in container.streams.video
+                 if not int(getattr(s, "disposition", 0)) & _ATTACHED_PIC), None)
+
+
 def probe(path: Path) -> MediaInfo:
     """What the container says of itself (the whole file is checked when it is transcoded)."""
     path = Path(path)
     with _open(path) as container:
         audio = container.streams.audio[0] if container.streams.audio else None
-        video = container.streams.video[0] if container.streams.video else None
+        video = _video_stream(container)
         if audio is None and video is None:
             raise InputError(Problem(str(path), None, "holds neither sound nor pictures",
                                      "give the webinar's recording (video or audio)"))
@@ -103,7 +110,7 @@ class _Reader:
 
     def run(self, on_audio: Callable[[Any], None] | None,
             on_video: Callable[[Any], None] | None) -> float:
-        """Decode everything; returns the last timestamp seen (seconds)."""
+        """Decode everything; returns where the last sound ends, or the last picture starts."""
         import av
 
         last = 0.0
@@ -111,15 +118,18 @@ class _Reader:
             streams = []
             if on_audio is not None and container.streams.audio:
                 streams.append(container.streams.audio[0])
-            if on_video is not None and container.streams.video:
-                video = container.streams.video[0]
+            video = _video_stream(container) if on_video is not None else None
+            if video is not None:
                 video.thread_type = "AUTO"
                 streams.append(video)
             try:
                 for packet in container.demux(streams):
                     for frame in packet.decode():
                         if frame.time is not None:
-                            last = max(last, float(frame.time))
+                            # a sound's end, not its start: a 6 s talk lasts 6 s, not 5.98
+                            end = frame.samples / frame.sample_rate \
+                                if packet.stream.type == "audio" and frame.sample_rate else 0.0
+                            last = max(last, float(frame.time) + end)
                         if packet.stream.type == "audio":
                             on_audio(frame)  # type: ignore[misc]
                         else:

@@ -235,7 +235,9 @@ class Playback:
                     self._reading = (seconds, now)
         base, at = self._reading
         estimate = base
-        if self.playing and self._seek_to is None:
+        # Not before libVLC's first reading: no sound plays until then (start_latency), and a
+        # guess run ahead would hold the slides early until the sound caught up.
+        if self.playing and self._seek_to is None and self.first_time_at is not None:
             estimate = base + min(now - at, MAX_EXTRAPOLATION_S) * self._rate
         if self.playing and estimate < self._last_estimate < estimate + 0.5:
             estimate = self._last_estimate  # a late reading must not move the slides back

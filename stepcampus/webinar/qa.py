@@ -166,7 +166,7 @@ def read_qa_file(path: Path, duration: float | None = None) -> list[QAEntry]:
     except OSError as exc:
         raise InputError(Problem(str(path), None, f"cannot read the file: {exc.strerror}")) \
             from None
-    text = decode_utf8(raw, str(path)).removeprefix("\ufeff")
+    text = decode_utf8(raw, str(path)).removeprefix("\ufeff").replace("\r\n", "\n")
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
         entries = parse_qa(text, str(path), duration)
@@ -182,29 +182,44 @@ def read_qa_file(path: Path, duration: float | None = None) -> list[QAEntry]:
     return entries
 
 
+def _delimiter(header: str) -> str:
+    """The header row's separator: spreadsheets write ',' or, where the comma is the decimal
+    mark, ';'. (csv.Sniffer guesses quoting from the first rows too, and a wrong guess splits
+    a later field that holds a doubled quote.)"""
+    header = re.sub(r'"[^"]*"', "", header)  # a quoted column name may hold either
+    counts = {d: header.count(d) for d in ",;\t"}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+_COLUMNS_HINT = "name the columns question, answer, asked by, answered by, at, topics"
+
+
 def _from_csv(text: str, source: str, duration: float | None) -> list[QAEntry]:
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
-    reader = csv.reader(io.StringIO(text), dialect)
+    reader = csv.reader(io.StringIO(text), csv.excel, delimiter=_delimiter(
+        text.split("\n", 1)[0]))
     try:
         header = next(reader)
     except StopIteration:
         return []
     columns = [_HEADERS.get(h.strip().casefold()) for h in header]
+    unknown = [h.strip() for h, c in zip(header, columns, strict=True) if h.strip() and not c]
+    if unknown:  # dropping a column the trainer named differently would lose it quietly
+        raise InputError(Problem(source, 1, f"unknown column {unknown[0]!r}", _COLUMNS_HINT))
     if "question" not in columns:
         raise InputError(Problem(source, 1, "no 'question' column in the header row",
-                                 "name the columns question, answer, asked by, answered by, "
-                                 "at, topics"))
+                                 _COLUMNS_HINT))
     rows: list[dict[str, Any]] = []
     lines: list[int] = []
     try:
+        row_start = reader.line_num + 1
         for values in reader:
+            # line_num is where the row ends; a quoted newline makes a row span lines
+            start, row_start = row_start, reader.line_num + 1
             if not any(v.strip() for v in values):
                 continue
             rows.append({c: v for c, v in zip(columns, values, strict=False) if c})
-            lines.append(reader.line_num)
+            lines.append(start)
     except csv.Error as exc:
         raise InputError(Problem(source, reader.line_num, f"is not valid CSV: {exc}")) from None
     return _checked(rows, lines, source, duration)
@@ -246,11 +261,21 @@ def _checked(rows: list[dict[str, Any]], lines: list[int], source: str,
              duration: float | None) -> list[QAEntry]:
     problems: list[Problem] = []
     entries: list[QAEntry] = []
+    seen: set[str] = set()
     for index, (row, line) in enumerate(zip(rows, lines, strict=True)):
-        row.setdefault("id", f"q{index + 1:03d}")
+        if not str(row.get("id") or "").strip():  # an empty id cell: numbered like no column
+            row["id"] = f"q{index + 1:03d}"
+        else:
+            row["id"] = str(row["id"]).strip()
         entry = _entry(row, index, source, lambda _key, n=line: n, problems, duration)
-        if entry is not None:
-            entries.append(entry)
+        if entry is None:
+            continue
+        if entry.id in seen:
+            problems.append(Problem(source, line, f"id {entry.id!r} is used twice",
+                                    "give each entry its own id"))
+            continue
+        seen.add(entry.id)
+        entries.append(entry)
     if problems:
         raise InputError(problems)
     return entries

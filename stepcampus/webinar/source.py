@@ -40,7 +40,9 @@ SESSION_FIELDS = ("title", "language", "start", "timezone", "duration", "panelli
 RECORDING_FIELDS = ("duration", "variants", "chapters", "captions", "slides")
 VARIANT_FIELDS = ("id", "kind", "file", "width", "height", "bitrate", "label")
 VARIANT_KINDS = ("audio", "video")
-MEDIA_SUFFIXES = {".webm", ".ogg", ".opus", ".mp4", ".m4a", ".mp3", ".mkv"}
+# The variants the importer writes, and the originals recording tools export (kept as made).
+MEDIA_SUFFIXES = {".webm", ".ogg", ".opus", ".mp4", ".m4a", ".mp3", ".mkv", ".wav", ".flac",
+                  ".mov", ".m4v"}
 IMAGE_SUFFIXES = {".webp", ".png", ".jpg", ".jpeg"}
 
 
@@ -247,7 +249,7 @@ def _load_session(series: SeriesSource, session_id: str, listed_at: int | None,
         text = read_text(series.root, qa, out)
         if text is not None:
             try:
-                parse_qa(text, qa, recording["duration"] if recording else None)
+                parse_qa(text, qa, check.duration)  # even if another part of it is wrong
             except InputError as exc:
                 out.absorb(exc)
     if len(out.problems) > before:
@@ -264,6 +266,7 @@ class _SessionCheck:
     def __init__(self, series: SeriesSource, base: str, rel: str, doc: Located,
                  out: _Collector) -> None:
         self.series, self.base, self.rel, self.doc, self.out = series, base, rel, doc, out
+        self.duration: float | None = None  # the recording's, once it is known to be valid
 
     def bad(self, path: tuple[Any, ...], message: str, hint: str = "") -> None:
         self.out.add(self.rel, self.doc.line(*path), message, hint)
@@ -271,15 +274,15 @@ class _SessionCheck:
     def start(self, value: Any, zone: Any) -> str | None:
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-        if value is None:
-            return None
-        if zone is not None:
+        if zone is not None:  # checked even without a start: it goes into the manifest
             try:
                 tz = ZoneInfo(str(zone))
             except (ZoneInfoNotFoundError, ValueError):
                 self.bad(("timezone",), f"unknown time zone {zone!r}",
                          "use a name such as Europe/Berlin or America/Bogota")
                 return None
+        if value is None:
+            return None
         try:
             when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
         except ValueError:
@@ -368,6 +371,7 @@ class _SessionCheck:
             self.bad(("recording", "duration"), f"duration {duration!r} is not a number of "
                      "seconds")
             return None
+        self.duration = float(duration)
         variants = self.variants(value.get("variants"))
         chapters = self.vtt(value.get("chapters"), ("recording", "chapters"), duration) \
             if value.get("chapters") is not None else None
@@ -417,6 +421,9 @@ class _SessionCheck:
             if kind not in VARIANT_KINDS:
                 self.bad((*at, "kind"), f"variant kind {kind!r} is not audio or video")
                 continue
+            if variant.get("file") is None:
+                self.bad(at, "the variant names no file", "add 'file: recording/...'")
+                continue
             full = self.file(variant.get("file"), (*at, "file"), MEDIA_SUFFIXES)
             if full is None:
                 continue
@@ -460,6 +467,9 @@ class _SessionCheck:
                          "each slide's 'at' must be later than the one before")
                 continue
             previous = at
+            if slide.get("file") is None:
+                self.bad(at_path, "the slide names no file", "add 'file: slides/...'")
+                continue
             full = self.file(slide.get("file"), (*at_path, "file"), IMAGE_SUFFIXES)
             if full is not None:
                 entry: dict[str, Any] = {"file": full, "at": at}

@@ -45,6 +45,8 @@ def parse_vtt(text: str, source: str) -> list[Cue]:
                                  "'WEBVTT')", "save captions and chapters as .vtt"))
     cues: list[Cue] = []
     index = 1
+    while index < len(lines) and lines[index].strip():
+        index += 1  # header lines under WEBVTT (Kind:, Language:, as video sites write them)
     while index < len(lines):
         if not lines[index].strip():
             index += 1
@@ -108,7 +110,7 @@ _CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?$")
 def parse_clock(text: str) -> float | None:
     """'4:05', '01:02:03' or '75' (seconds) as seconds; None if it is none of those."""
     text = text.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # not '²', a digit float() cannot read
         return float(text)
     match = _CLOCK.match(text)
     if not match:
