@@ -170,8 +170,9 @@ def cmd_install(args: argparse.Namespace) -> int:
         print(f"{result.course_id} {result.version} is already installed")
         return 0
     was = f" (was {result.previous_version})" if result.previous_version else ""
+    later = f", {result.on_demand} fetched when asked for" if result.on_demand else ""
     print(f"installed {result.course_id} {result.version}{was}: fetched {result.fetched_blobs} "
-          f"files ({_size(result.fetched_bytes)}), reused {result.reused_blobs}")
+          f"files ({_size(result.fetched_bytes)}), reused {result.reused_blobs}{later}")
     return 0
 
 

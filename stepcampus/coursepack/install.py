@@ -81,6 +81,7 @@ def install(source: PackageSource, *, content: ContentStore, sessions: sessionma
                                      "content", "the publisher must raise the version number"))
     blobs = manifest.blobs()
     later = on_demand_blobs(manifest) if location else set()
+    left = {sha for sha in later if not content.has(sha, blobs[sha])}  # stay in the tree
     needed = {sha: size for sha, size in sorted(blobs.items())
               if sha not in later and not content.has(sha, size)}
     with content.staging() as staging:
@@ -99,8 +100,8 @@ def install(source: PackageSource, *, content: ContentStore, sessions: sessionma
     content.collect_garbage(referenced_blobs(sessions))
     return InstallResult(manifest.course_id, manifest.version,
                          current.version if current else None, len(manifest.files), len(needed),
-                         fetched_bytes, len(blobs) - len(needed) - len(later - set(needed)),
-                         manifest.total_size, on_demand=len(later))
+                         fetched_bytes, len(blobs) - len(needed) - len(left),
+                         manifest.total_size, on_demand=len(left))
 
 
 def _fetch(source: PackageSource, needed: dict[str, int], staging: Path,
