@@ -1,16 +1,19 @@
-"""`stepcampus serve` (the campus server and its LRS) and `stepcampus admin` (its accounts)."""
+"""`stepcampus serve` (the campus server and its LRS) and `stepcampus admin` (its accounts, and
+learners' questions)."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from stepcampus.errors import InputError
 
-ADMIN_HELP = "manage the campus server's accounts, classes and enrolment codes"
+ADMIN_HELP = ("manage the campus server's accounts, classes and enrolment codes, and answer "
+              "learners' questions")
 
 
 def add_parsers(subparsers: Any) -> None:
@@ -58,6 +61,19 @@ def add_parsers(subparsers: Any) -> None:
     q.set_defaults(func=cmd_create_code)
     q = sub.add_parser("list", help="show the accounts and classes")
     q.set_defaults(func=cmd_list)
+    q = sub.add_parser("questions", help="show the questions learners asked about webinars")
+    q.add_argument("--unanswered", action="store_true", help="only those still unanswered")
+    q.add_argument("--json", action="store_true", help="print them as JSON (as the API does)")
+    q.set_defaults(func=cmd_questions)
+    q = sub.add_parser("answer", help="answer a learner's question (or replace its answer)",
+                       description="Answer a question; the learner's desktop fetches the "
+                                   "answer at its next sync and shows it as new.")
+    q.add_argument("question_id", metavar="QUESTION_ID")
+    q.add_argument("--text", metavar="TEXT",
+                   help="the answer (default: read from standard input)")
+    q.add_argument("--as", dest="as_user", required=True, metavar="USER",
+                   help="the facilitator or admin account answering")
+    q.set_defaults(func=cmd_answer)
 
 
 def _database_option(parser: argparse.ArgumentParser) -> None:
@@ -174,4 +190,57 @@ def cmd_list(args: argparse.Namespace) -> int:
                          f"{facilitator.username if facilitator else '?'}): "
                          f"{len(learners)} learner(s) {' '.join(learners)}".rstrip())
     print("\n".join(lines))
+    return 0
+
+
+def cmd_questions(args: argparse.Namespace) -> int:
+    from stepcampus.server import questions
+
+    with _session(args) as session:
+        listed = questions.listing(session, unanswered=args.unanswered)
+    if args.json:
+        print(json.dumps(listed, ensure_ascii=False, indent=2))
+        return 0
+    what = "unanswered question(s)" if args.unanswered else "question(s)"
+    lines = [f"{len(listed)} {what}"]
+    for entry in listed:
+        where = entry["series"] + (f" / {entry['session']}" if entry["session"] else "")
+        asker = entry["asked_by"]
+        lines.append(f"{entry['id']}  {where}  asked by {asker['username']} "
+                     f"({asker['name']}) at {entry['asked']}")
+        lines += _indented("Q: ", entry["text"])
+        if entry["answer"] is None:
+            lines.append("  (unanswered)")
+        else:
+            by = entry["answered_by"]
+            lines += _indented("A: ", entry["answer"])
+            lines.append(f"  answered by {by['username'] if by else '?'} at "
+                         f"{entry['answered']}")
+    print("\n".join(lines))
+    return 0
+
+
+def _indented(label: str, text: str) -> list[str]:
+    rows = text.splitlines() or [""]
+    return [f"  {label}{rows[0]}", *(f"     {row}" for row in rows[1:])]
+
+
+def cmd_answer(args: argparse.Namespace) -> int:
+    from stepcampus.server import accounts, questions
+    from stepcampus.server.problems import not_found
+
+    text = args.text
+    if text is None:
+        if sys.stdin.isatty():
+            print("type the answer, then Ctrl+D (Ctrl+Z and Enter on Windows):",
+                  file=sys.stderr)
+        text = sys.stdin.read()
+    with _session(args) as session:
+        account = accounts.find_account(session, args.as_user)
+        if account is None:
+            raise not_found(f"no account named {args.as_user!r} (--as)")
+        questions.find(session, args.question_id)  # an unknown id before a learner's role
+        entry = questions.answer(session, args.question_id, accounts.principal(account), text)
+    print(f"answered question {entry['id']} from {entry['asked_by']['username']} as "
+          f"{args.as_user}")
     return 0

@@ -12,7 +12,8 @@ from stepcampus.errors import InputError, Problem
 
 XAPI_VERSION = "1.0.3"
 VERB_BASE = "http://adlnet.gov/expapi/verbs/"
-VERBS = ("launched", "progressed", "completed", "attempted", "answered", "passed", "failed")
+VERBS = ("launched", "progressed", "completed", "attempted", "answered", "passed", "failed",
+         "asked")
 HOME_PAGE = "urn:stepcampus:desktop"
 # cmi5's progress extension: an integer 0..100, understood by LRS dashboards.
 PROGRESS_EXTENSION = "https://w3id.org/xapi/cmi5/result/extensions/progress"

@@ -1,16 +1,19 @@
-"""The campus JSON API under /api/: tokens, the asking account, enrolment and classes."""
+"""The campus JSON API under /api/: tokens, the asking account, enrolment, classes and the
+questions learners ask about webinars."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from stepcampus.server import accounts
+from stepcampus.server import questions as asked
 from stepcampus.server.accounts import Principal
 from stepcampus.server.context import authenticate, client_address, context
 from stepcampus.server.database import write_session
@@ -21,8 +24,8 @@ from stepcampus.server.web import read_json
 MAX_API_BODY = 64 * 1024
 
 
-async def _json_object(request: Request) -> dict[str, Any]:
-    data = await read_json(request, MAX_API_BODY)
+async def _json_object(request: Request, limit: int = MAX_API_BODY) -> dict[str, Any]:
+    data = await read_json(request, limit)
     if not isinstance(data, dict):
         raise bad_request("the request body must be a JSON object")
     return data
@@ -158,6 +161,59 @@ async def class_codes(request: Request) -> Response:
     return JSONResponse(await run_in_threadpool(create), status_code=201)
 
 
+async def questions(request: Request) -> Response:
+    """POST: a learner's desktop sends a batch; GET: the asking account's own questions with
+    their answers, or (?unanswered=1, facilitators and admins) everyone's unanswered ones."""
+    who = await authenticate(request)
+    ctx = context(request)
+    if request.method == "POST":
+        # A full batch of long questions outgrows the small API limit: the LRS's applies.
+        batch = asked.parse_batch(await _json_object(request, ctx.max_body))
+
+        def submit() -> list[str]:
+            for attempt in range(2):
+                try:
+                    with write_session(ctx.factory) as session:
+                        return asked.submit(session, who, batch)
+                except IntegrityError:
+                    # The same new id from a concurrent request (PostgreSQL lets both read
+                    # "absent"): the second look sees the stored row and judges it.
+                    if attempt == 1:
+                        raise
+            raise AssertionError("unreachable")
+
+        return JSONResponse({"accepted": await run_in_threadpool(submit)})
+    flag = request.query_params.get("unanswered", "0")
+    if flag not in ("0", "1"):
+        raise bad_request("the unanswered parameter must be 0 or 1")
+    unanswered = flag == "1"
+    if unanswered:
+        asked.check_answerer(who)
+
+    def listing() -> list[dict[str, Any]]:
+        with ctx.factory() as session:
+            return asked.listing(session, account_id=None if unanswered else who.id,
+                                 unanswered=unanswered)
+
+    return JSONResponse({"questions": await run_in_threadpool(listing)})
+
+
+async def answer_question(request: Request) -> Response:
+    who = await authenticate(request)
+    asked.check_answerer(who)  # before reading the body: a learner learns nothing more
+    ctx = context(request)
+    data = await _json_object(request, ctx.max_body)  # a long answer outgrows the small limit
+    if set(data) != {"answer"}:
+        raise bad_request('the body must be {"answer": "..."}')
+
+    def run() -> dict[str, Any]:
+        with write_session(ctx.factory) as session:
+            return asked.answer(session, request.path_params["question_id"], who,
+                                data["answer"])
+
+    return JSONResponse(await run_in_threadpool(run))
+
+
 ROUTES = [
     Route("/api/token", token, methods=["POST"]),
     Route("/api/me", me, methods=["GET"]),
@@ -165,4 +221,6 @@ ROUTES = [
     Route("/api/classes", classes, methods=["GET", "POST"]),
     Route("/api/classes/{class_id:int}/learners", class_learners, methods=["POST"]),
     Route("/api/classes/{class_id:int}/codes", class_codes, methods=["POST"]),
+    Route("/api/questions", questions, methods=["GET", "POST"]),
+    Route("/api/questions/{question_id}/answer", answer_question, methods=["POST"]),
 ]

@@ -1,4 +1,4 @@
-"""The campus server's tables: accounts, classes, enrolment codes, tokens, statements, state.
+"""The campus server's tables: accounts, classes, codes, tokens, statements, state, questions.
 
 Its own MetaData, apart from the learner store; any change needs a migration in
 migrations/versions/ (a test compares these models with the migrations).
@@ -125,3 +125,26 @@ class StateDocument(ServerBase):
     body: Mapped[bytes] = mapped_column(LargeBinary)
     etag: Mapped[str] = mapped_column(String(40))  # SHA-1 hex of the body
     updated: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Question(ServerBase):
+    """A learner's question about a webinar, sent by their desktop, and its answer."""
+
+    __tablename__ = "questions"
+    __table_args__ = (
+        Index("ix_questions_account_id_asked_at", "account_id", "asked_at"),
+        Index("ix_questions_answered_at_received_at", "answered_at", "received_at"),
+        CheckConstraint("length(trim(text)) > 0", name="text_not_empty"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # the desktop's uuid hex
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    series_id: Mapped[str] = mapped_column(String(100))
+    session_id: Mapped[str | None] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the desktop's clock
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,5 +1,6 @@
 """One sync of one profile: send its queued statements, fetch what other computers recorded,
-merge it, and exchange bookmarks and the resume point."""
+merge it, exchange bookmarks and the resume point and, with a campus server, send the questions
+asked here and fetch their answers."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ from stepcampus.sync.push import account_agent, push_outbox, queued_count
 from stepcampus.sync.retry import RetryPolicy
 from stepcampus.sync.state import courses_of, sync_state
 from stepcampus.tasks import Task
+from stepcampus.webinar import questions
+
+QUESTION_BATCH = 100  # the campus server's limit per request
 
 __all__ = ["SyncReport", "queued_count", "sync_profile"]
 
@@ -37,6 +41,10 @@ class SyncReport:
     state_received: int = 0
     queued: int = 0
     merged: dict[str, int] = field(default_factory=dict)
+    questions_sent: int = 0
+    answers_received: int = 0
+    # Questions kept queued because the endpoint is an LRS without the campus questions API.
+    questions_waiting: int = 0
 
     def lines(self) -> list[str]:
         """What `stepcampus sync` prints, one fact per line."""
@@ -50,12 +58,22 @@ class SyncReport:
                 _plural(n, kind) for kind, n in sorted(self.merged.items()) if n))
         if self.queued:
             out.append(f"{_plural(self.queued, 'statements')} still queued")
+        if self.questions_sent:
+            out.append(f"sent {_plural(self.questions_sent, 'questions')}")
+        if self.answers_received:
+            out.append(f"received {_plural(self.answers_received, 'answers')}")
+        if self.questions_waiting:
+            verb = "waits" if self.questions_waiting == 1 else "wait"
+            out.append(f"{_plural(self.questions_waiting, 'questions')} {verb} for a campus "
+                       "server")
         return out
 
     def as_dict(self) -> dict[str, Any]:
         return {"sent": self.sent, "received": self.received, "state_sent": self.state_sent,
                 "state_received": self.state_received, "queued": self.queued,
-                "merged": dict(self.merged)}
+                "merged": dict(self.merged), "questions_sent": self.questions_sent,
+                "answers_received": self.answers_received,
+                "questions_waiting": self.questions_waiting}
 
 
 def sync_profile(factory: SessionFactory, profile_id: str, link: SyncLink,
@@ -111,8 +129,40 @@ def _sync(factory: SessionFactory, client: LrsClient, profile_id: str, link: Syn
         merged.merged["bookmarks"] += state.bookmarks
     report.merged = dict(merged.merged)
     report.queued = queued_count(factory, profile_id)
+    # Last: statements and state are already safe whatever happens to the questions.
+    task.report(total, total, "sending questions and fetching answers")
+    if about.home_page is None:
+        report.questions_waiting = questions.unsent_count(factory, profile_id)
+    else:
+        _exchange_questions(factory, client, profile_id, about.gzip_requests, report)
     task.report(total, total, "synced")
     return report
+
+
+def _exchange_questions(factory: SessionFactory, client: LrsClient, profile_id: str,
+                        compress: bool, report: SyncReport) -> None:
+    """Send the unsent questions in batches, then merge the account's answers.
+
+    A question is marked sent only once the server accepted it; a batch sent again after a lost
+    acknowledgement carries the same ids, which the server stores once.
+    """
+    while True:
+        batch = questions.unsent_questions(factory, profile_id, limit=QUESTION_BATCH)
+        if not batch:
+            break
+        ids = [q.id for q in batch]
+        accepted = client.post_questions([questions.wire_form(q) for q in batch],
+                                         compress=compress)
+        if accepted is None:  # a campus server from before questions: keep them for later
+            report.questions_waiting = questions.unsent_count(factory, profile_id)
+            return
+        if set(accepted) != set(ids):
+            raise SyncError("server", f"the server at {client.endpoint} acknowledged other "
+                            "questions than those sent; they stay queued")
+        report.questions_sent += questions.mark_sent(factory, ids)
+    listed = client.questions()
+    if listed is not None:
+        report.answers_received = questions.merge_answers(factory, profile_id, listed)
 
 
 def _pull(factory: SessionFactory, client: LrsClient, profile_id: str, agent: dict[str, Any],

@@ -1,4 +1,5 @@
-"""A small xAPI 1.0.3 client: about, statements (post, look up, page through) and state.
+"""A small xAPI 1.0.3 client: about, statements (post, look up, page through) and state, and
+the campus server's account API beside the LRS (sign-in tokens, learners' questions).
 
 Every failure becomes a SyncError with a kind and a sentence naming the endpoint; transient
 ones (no connection, timeouts, 429, 5xx) are retried with back-off first.
@@ -166,6 +167,39 @@ class LrsClient:
         if not isinstance(token, str) or not token:
             raise self._malformed(what)
         return token
+
+    # -- questions (campus servers only) -------------------------------------------------------
+    def post_questions(self, questions: list[dict[str, Any]], *,
+                       compress: bool) -> list[str] | None:
+        """Send a batch of a learner's questions (`../api/questions`); the ids the server
+        accepted, or None when it has no questions API (another LRS, an older campus server)."""
+        what = f"store {len(questions)} questions"
+        headers = {"Content-Type": _JSON}
+        payload = _compact({"questions": questions}).encode()
+        if compress:
+            payload = gzip.compress(payload, GZIP_LEVEL, mtime=0)
+            headers["Content-Encoding"] = "gzip"
+        response = self._request("POST", "../api/questions", what, content=payload,
+                                 headers=headers, passthrough=frozenset({404}))
+        if response.status_code == 404:
+            return None
+        data = self._json(response, what)
+        accepted = data.get("accepted") if isinstance(data, dict) else None
+        if not isinstance(accepted, list) or not all(isinstance(i, str) for i in accepted):
+            raise self._malformed(what)
+        return accepted
+
+    def questions(self) -> list[dict[str, Any]] | None:
+        """The account's questions with their answers, or None without a questions API."""
+        what = f"list user {self.username}'s questions"
+        response = self._request("GET", "../api/questions", what, passthrough=frozenset({404}))
+        if response.status_code == 404:
+            return None
+        data = self._json(response, what)
+        listed = data.get("questions") if isinstance(data, dict) else None
+        if not isinstance(listed, list) or not all(isinstance(q, dict) for q in listed):
+            raise self._malformed(what)
+        return listed
 
     # -- statements ----------------------------------------------------------------------------
     def post_statements(self, payload: bytes, count: int, *, compress: bool) -> None:

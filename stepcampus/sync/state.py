@@ -3,6 +3,10 @@
 "bookmarks" is an object keyed "module#anchor": POST merges keys, so machines only ever add to
 it, and a key set to null records a deletion. "resume" is {"module", "position", "updated"}:
 whichever side moved last wins, written only over the version read (ETag).
+
+A webinar session keeps its own "resume" document, {"position", "updated"}, on the session's
+activity (a module of its series): the series' document holds only the latest session, and a
+learner goes back and forth between recordings.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from stepcampus.sync.accounts import synced_bookmarks
 from stepcampus.sync.errors import PreconditionFailed, SyncError
 from stepcampus.sync.lrs import LrsClient
 from stepcampus.sync.merge import instant
+from stepcampus.webinar.installed import is_webinar_series
 
 BOOKMARKS = "bookmarks"
 RESUME = "resume"
@@ -68,6 +73,8 @@ def sync_state(factory: SessionFactory, client: LrsClient, profile_id: str,
     for course_id in sorted(set(course_ids) | listed):
         _bookmarks(factory, client, profile_id, agent, course_id, result)
         _resume(factory, client, profile_id, agent, course_id, result)
+    for series_id, session_id in webinar_sessions(factory, profile_id):
+        _session_resume(factory, client, profile_id, agent, series_id, session_id, result)
     unlisted = set(course_ids) - listed
     if unlisted:
         client.post_state(COURSES_ACTIVITY, agent, COURSES, dict.fromkeys(sorted(unlisted), 1))
@@ -164,6 +171,66 @@ def _resume(factory: SessionFactory, client: LrsClient, profile_id: str, agent: 
         return
     raise SyncError("server", f"the resume point of {course_id} kept changing on "
                     f"{client.endpoint} while this computer tried to save it")
+
+
+def webinar_sessions(factory: SessionFactory, profile_id: str) -> list[tuple[str, str]]:
+    """(series, session) of every session of the webinar series installed here, and of those
+    the learner has a position in: one session watched elsewhere resumes here too."""
+    found: set[tuple[str, str]] = set()
+    with factory() as session:
+        for course_id, manifest in session.execute(
+                select(InstalledCourse.course_id, InstalledCourse.manifest)):
+            course = json.loads(manifest).get("course") or {}
+            if not is_webinar_series(course):
+                continue
+            found.update((course_id, str(s["id"])) for s in course.get("sessions") or []
+                         if isinstance(s, dict) and s.get("id"))
+            found.update((course_id, module_id) for module_id in session.scalars(
+                select(ModuleProgress.module_id).where(
+                    ModuleProgress.profile_id == profile_id,
+                    ModuleProgress.course_id == course_id,
+                    ModuleProgress.position.is_not(None))))
+    return sorted(found)
+
+
+def _session_resume(factory: SessionFactory, client: LrsClient, profile_id: str,
+                    agent: dict[str, Any], series_id: str, session_id: str,
+                    result: StateResult) -> None:
+    """A session's position: the side that moved last wins, as for a course's resume point."""
+    activity = xapi.module_iri(series_id, session_id)
+    for _ in range(_WRITE_TRIES):
+        remote, etag = client.get_state(activity, agent, RESUME)
+        there = _position_doc(remote)
+        with factory() as session:
+            row = session.scalar(select(ModuleProgress).where(
+                ModuleProgress.profile_id == profile_id, ModuleProgress.course_id == series_id,
+                ModuleProgress.module_id == session_id))
+        here = (row.position, row.updated_at) if row is not None and row.position else None
+        if there is not None and (here is None or there[1] > here[1]):
+            _apply_resume(factory, profile_id, series_id, session_id, *there)
+            result.received += 1
+            return
+        if here is None or (there is not None and there[1] == here[1]):
+            return
+        document = {"position": here[0], "updated": here[1].isoformat()}
+        try:
+            client.put_state(activity, agent, RESUME, document,
+                             etag if remote is not None else None)
+        except PreconditionFailed:
+            continue  # another computer wrote it meanwhile: read again and decide again
+        result.sent += 1
+        return
+    raise SyncError("server", f"the position in session {session_id} of {series_id} kept "
+                    f"changing on {client.endpoint} while this computer tried to save it")
+
+
+def _position_doc(document: Any) -> tuple[str, datetime] | None:
+    if not isinstance(document, dict):
+        return None
+    position, updated = document.get("position"), instant(document.get("updated"))
+    if not isinstance(position, str) or not position or len(position) > 200 or updated is None:
+        return None
+    return position, updated
 
 
 def _resume_doc(document: Any) -> tuple[str, str | None, datetime] | None:
