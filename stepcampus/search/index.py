@@ -1,4 +1,6 @@
-"""`SearchIndex`: full-text search over the installed courses, in its own SQLite file.
+"""`SearchIndex`: full-text search over the installed courses and webinar series, in its own
+SQLite file. Course modules and glossaries are searched here; the Q&A archive, transcripts and
+summaries of webinar series through `stepcampus.search.qa.QAArchive` over the same file.
 
 The index is a cache derived from the content store, kept apart from the learner's database
 so that indexing never holds a lock that progress writes wait for. If the file is damaged or
@@ -16,21 +18,31 @@ import html
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from stepcampus.search.extract import Passage, glossary_passages, module_passages
 from stepcampus.search.query import fts_query
+from stepcampus.search.webinar import SCHEMA as WEBINAR_SCHEMA
+from stepcampus.search.webinar import TABLES as WEBINAR_TABLES
+from stepcampus.search.webinar import (
+    delete_series,
+    prepare_series,
+    refresh_terms,
+    write_series,
+)
 from stepcampus.tasks import Task
 
 if TYPE_CHECKING:
     from stepcampus.campus import Campus
     from stepcampus.coursepack.installed import CourseView
+    from stepcampus.webinar.installed import SeriesView
 
 # Bump when the schema or what goes into a row changes: older files are rebuilt.
-FORMAT = 1
+# 2: webinar series (Q&A, transcripts, summaries).
+FORMAT = 2
 INDEX_FILE = "search.sqlite"
 SNIPPET_TOKENS = 20
 HEADING_WEIGHT = 8.0  # titles, headings and glossary terms count more than body text
@@ -54,6 +66,7 @@ _SCHEMA = (
         detail UNINDEXED,
         tokenize = 'unicode61 remove_diacritics 2'
     )""",
+    *WEBINAR_SCHEMA,
 )
 
 # Only these mean the file itself is bad; "locked" or "busy" must never wipe it.
@@ -130,8 +143,9 @@ class SearchIndex:
             tables = {name for (name,) in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}
             # Touch the full-text table so a broken one shows now, not in the middle of a search.
-            if version == FORMAT and {"courses", "passages"} <= tables:
-                conn.execute("SELECT count(*) FROM passages WHERE passages MATCH 'x'").fetchone()
+            if version == FORMAT and {"courses", "passages"} | WEBINAR_TABLES <= tables:
+                for fts in ("passages", "qa_fts", "webinar_text_fts"):
+                    conn.execute(f"SELECT count(*) FROM {fts} WHERE {fts} MATCH 'x'").fetchone()
                 return True
             return False
         finally:
@@ -162,11 +176,38 @@ class SearchIndex:
             raise exc
         self._rebuild()
 
-    # -- what is indexed ----------------------------------------------------------------------
-    def indexed_versions(self) -> dict[str, str]:
+    def fetch(self, sql: str, params: Iterable[object] = ()) -> list[tuple[Any, ...]]:
+        """Rows of one read; a damaged file is rebuilt and reads as empty."""
         try:
             with self._connect() as conn:
-                return dict(conn.execute("SELECT course_id, version FROM courses"))
+                return conn.execute(sql, tuple(params)).fetchall()
+        except sqlite3.DatabaseError as exc:
+            self._recover(exc)
+            return []
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """Several reads from one snapshot (a search, then its snippets: an indexing thread
+        committing in between must not change the rows under them). The caller catches
+        sqlite3.DatabaseError and hands it to `recover`."""
+        with self._connect() as conn:
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                if conn.in_transaction:
+                    conn.execute("COMMIT")
+
+    def recover(self, exc: sqlite3.DatabaseError) -> None:
+        self._recover(exc)
+
+    # -- what is indexed ----------------------------------------------------------------------
+    def indexed_versions(self) -> dict[str, str]:
+        """Every indexed course and webinar series, by id, at its indexed version."""
+        try:
+            with self._connect() as conn:
+                return dict(conn.execute("SELECT course_id, version FROM courses UNION ALL "
+                                         "SELECT series_id, version FROM series"))
         except sqlite3.DatabaseError as exc:
             self._recover(exc)
             return {}
@@ -225,20 +266,56 @@ class SearchIndex:
                 conn.execute("ROLLBACK")
                 raise
 
+    def index_series(self, view: SeriesView, task: Task | None = None) -> bool:
+        """Index one webinar series at its version; False (and nothing done) if it already is.
+        As for a course: rows first (progress per session, cancel), then one transaction."""
+        if self.indexed_versions().get(view.id) == view.version:
+            return False
+        task = task or Task()
+        sessions = prepare_series(view, task)
+        task.check()
+
+        def write() -> None:
+            with self._connect() as conn:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    write_series(conn, view.id, view.version, view.title(),
+                                 view.default_language, sessions)
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+
+        try:
+            write()
+        except sqlite3.DatabaseError as exc:
+            self._recover(exc)
+            write()
+        return True
+
     def remove_course(self, course_id: str) -> None:
+        """Forget a course or a webinar series."""
         try:
             with self._connect() as conn:
                 conn.execute("BEGIN IMMEDIATE")
-                conn.execute("DELETE FROM passages WHERE course_id = ?", (course_id,))
-                conn.execute("DELETE FROM courses WHERE course_id = ?", (course_id,))
-                conn.execute("COMMIT")
+                try:
+                    conn.execute("DELETE FROM passages WHERE course_id = ?", (course_id,))
+                    conn.execute("DELETE FROM courses WHERE course_id = ?", (course_id,))
+                    if delete_series(conn, course_id):
+                        refresh_terms(conn)
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
         except sqlite3.DatabaseError as exc:
             self._recover(exc)  # a rebuilt index holds no course at all
 
     def ensure_indexed(self, campus: Campus, task: Task | None = None) -> int:
-        """Index every installed course not indexed at its installed version; forget the rows
-        of courses no longer installed. Returns how many courses were (re)indexed."""
+        """Index every installed course and webinar series not indexed at its installed
+        version; forget the rows of those no longer installed. Returns how many were
+        (re)indexed."""
         from stepcampus.coursepack.installed import CourseView
+        from stepcampus.webinar.installed import SeriesView, is_webinar_series
 
         task = task or Task()
         installed = campus.installed()
@@ -250,9 +327,12 @@ class SearchIndex:
         count = 0
         for number, row in enumerate(todo):
             task.check()
-            view = CourseView(row.manifest, campus.content)
-            if self.index_course(view, _share(task, number, len(todo))):
-                count += 1
+            share = _share(task, number, len(todo))
+            if is_webinar_series(json.loads(row.manifest)["course"]):
+                done = self.index_series(SeriesView(row.manifest, campus.content), share)
+            else:
+                done = self.index_course(CourseView(row.manifest, campus.content), share)
+            count += int(done)
         return count
 
     # -- searching ------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from stepcampus.campus import SAMPLE_COURSE, Campus
-from stepcampus.coursepack.build import build
+from stepcampus.coursepack.build import BuildResult, build
 from stepcampus.coursepack.installed import CourseView
 from stepcampus.errors import Cancelled
 from stepcampus.search import Hit, SearchIndex, fts_query, snippet_html
@@ -29,10 +29,11 @@ HOSTILE = [
 
 
 @pytest.fixture(scope="module")
-def indexed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Campus, SearchIndex]]:
-    """The sample course installed and indexed once for the read-only tests below."""
+def indexed(tmp_path_factory: pytest.TempPathFactory,
+            sample_build: BuildResult) -> Iterator[tuple[Campus, SearchIndex]]:
+    """The sample course (alone) installed and indexed once for the read-only tests below."""
     campus = Campus(tmp_path_factory.mktemp("data"))
-    campus.ensure_sample_course()
+    campus.install(str(sample_build.bundle))
     index = SearchIndex.for_campus(campus)
     assert index.ensure_indexed(campus) == 1
     yield campus, index
@@ -184,9 +185,10 @@ def test_limit_is_respected(indexed) -> None:
 
 
 # -- keeping the index in step with the library ------------------------------------------------
-def test_reindexes_only_when_the_version_changes(campus: Campus, course_copy: Path,
-                                                 sample_key, tmp_path: Path) -> None:
-    campus.ensure_sample_course()
+def test_reindexes_only_when_the_version_changes(campus: Campus, sample_build: BuildResult,
+                                                 course_copy: Path, sample_key,
+                                                 tmp_path: Path) -> None:
+    campus.install(str(sample_build.bundle))
     index = SearchIndex.for_campus(campus)
     view = campus.course(SAMPLE_COURSE)
     assert index.index_course(view) is True
@@ -212,10 +214,10 @@ def test_reindexes_only_when_the_version_changes(campus: Campus, course_copy: Pa
     assert index.search("zanzibarquux", "fr") == []
 
 
-def test_uninstalled_courses_are_forgotten(campus: Campus) -> None:
+def test_uninstalled_courses_are_forgotten(campus: Campus, sample_build: BuildResult) -> None:
     from stepcampus.store.courses import remove_course
 
-    campus.ensure_sample_course()
+    campus.install(str(sample_build.bundle))
     index = SearchIndex.for_campus(campus)
     assert index.ensure_indexed(campus) == 1
     remove_course(campus.sessions, SAMPLE_COURSE)
@@ -224,8 +226,8 @@ def test_uninstalled_courses_are_forgotten(campus: Campus) -> None:
     assert index.search("exclusion") == []
 
 
-def test_progress_is_reported_per_module(campus: Campus) -> None:
-    campus.ensure_sample_course()
+def test_progress_is_reported_per_module(campus: Campus, sample_build: BuildResult) -> None:
+    campus.install(str(sample_build.bundle))
     seen: list[tuple[int, int]] = []
     task = Task(on_progress=lambda done, total, message: seen.append((done, total)))
     assert SearchIndex.for_campus(campus).ensure_indexed(campus, task) == 1
@@ -234,8 +236,8 @@ def test_progress_is_reported_per_module(campus: Campus) -> None:
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
 
 
-def test_cancel_leaves_nothing_half_indexed(campus: Campus) -> None:
-    campus.ensure_sample_course()
+def test_cancel_leaves_nothing_half_indexed(campus: Campus, sample_build: BuildResult) -> None:
+    campus.install(str(sample_build.bundle))
     index = SearchIndex.for_campus(campus)
     task = Task()
     task.on_progress = lambda done, total, message: task.cancel() if done >= 5 else None
@@ -250,10 +252,11 @@ def test_cancel_leaves_nothing_half_indexed(campus: Campus) -> None:
     assert index.search("exclusion", "en")
 
 
-def test_cancelled_update_keeps_the_previous_version(campus: Campus) -> None:
+def test_cancelled_update_keeps_the_previous_version(campus: Campus,
+                                                     sample_build: BuildResult) -> None:
     import json
 
-    campus.ensure_sample_course()
+    campus.install(str(sample_build.bundle))
     index = SearchIndex.for_campus(campus)
     view = campus.course(SAMPLE_COURSE)
     index.index_course(view)
@@ -271,8 +274,8 @@ def test_cancelled_update_keeps_the_previous_version(campus: Campus) -> None:
     assert index.search("pauvreté", "fr")
 
 
-def test_a_damaged_index_file_is_rebuilt(campus: Campus) -> None:
-    campus.ensure_sample_course()
+def test_a_damaged_index_file_is_rebuilt(campus: Campus, sample_build: BuildResult) -> None:
+    campus.install(str(sample_build.bundle))
     path = campus.data_dir / "search.sqlite"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"this is not a database at all" * 100)
@@ -291,8 +294,8 @@ def test_a_damaged_index_file_is_rebuilt(campus: Campus) -> None:
     assert index.search("exclusion", "en")
 
 
-def test_an_index_of_another_format_is_rebuilt(campus: Campus) -> None:
-    campus.ensure_sample_course()
+def test_an_index_of_another_format_is_rebuilt(campus: Campus, sample_build: BuildResult) -> None:
+    campus.install(str(sample_build.bundle))
     path = campus.data_dir / "search.sqlite"
     path.parent.mkdir(parents=True, exist_ok=True)
     with sqlite3.connect(path) as conn:
@@ -307,10 +310,10 @@ def test_an_index_of_another_format_is_rebuilt(campus: Campus) -> None:
     conn.close()
 
 
-def test_searching_while_another_thread_indexes(campus: Campus) -> None:
+def test_searching_while_another_thread_indexes(campus: Campus, sample_build: BuildResult) -> None:
     import threading
 
-    campus.ensure_sample_course()
+    campus.install(str(sample_build.bundle))
     index = SearchIndex.for_campus(campus)
     errors: list[BaseException] = []
 

@@ -134,7 +134,7 @@ def test_start_indexing_makes_a_new_library_searchable(qtbot, campus: Campus) ->
         assert start_indexing(ctx) is None  # one at a time
         with qtbot.waitSignal(job.signals.done, timeout=WAIT) as done:
             pass
-        assert done.args == [1]
+        assert done.args == [2]  # the sample course and the sample webinar series
         qtbot.waitUntil(lambda: not indexing().busy(ctx), timeout=WAIT)
         assert SearchIndex.for_campus(campus).search("exclusion", "en")
     finally:
