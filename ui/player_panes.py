@@ -146,6 +146,8 @@ class TranscriptPane(QWidget):
             self.matches.setText("")
         elif not self._found:
             self.matches.setText(tr("Not in the transcript"))
+        elif len(self._found) == 1:
+            self.matches.setText(tr("1 moment: Enter goes to it"))
         else:
             self.matches.setText(tr("{n} moments: Enter goes to the next",
                                     n=len(self._found)))

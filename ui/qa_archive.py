@@ -33,16 +33,34 @@ TYPING_PAUSE_MS = 150
 PLAY_SCHEME = "play"
 
 
-def archive_search(ctx: AppContext, query: str, series_id: str, session_id: str, topic: str,
-                   task: Task) -> list[Any]:
-    """Matching Q&A hits, best first (off the UI thread), from the search index."""
+def archive_search(ctx: AppContext, query: str, series_id: str, session_key: str,
+                   topic: str, task: Task) -> list[Any]:
+    """Matching Q&A hits, best first, or every entry in order when there is no query (off
+    the UI thread, from the search index, brought up to date first)."""
     from stepcampus.search.index import SearchIndex
-    from stepcampus.search.qa import search_qa
+    from stepcampus.search.qa import QAArchive
 
     index = SearchIndex.for_campus(ctx.campus)
     index.ensure_indexed(ctx.campus, task)
-    return search_qa(index, query, series_id=series_id or None,
-                     session_id=session_id or None, topic=topic or None, limit=200)
+    archive = QAArchive(index)
+    if session_key:
+        series_id, session_id = session_key.split("/", 1)
+    else:
+        session_id = ""
+    filters = {"series_id": series_id or None, "session_id": session_id or None,
+               "topic": topic or None}
+    if any(ch.isalnum() for ch in query):
+        return archive.search(query, limit=200, **filters)  # type: ignore[arg-type]
+    return archive.browse(limit=500, **filters)  # type: ignore[arg-type]
+
+
+def archive_topics(ctx: AppContext, series_id: str | None, task: Task) -> list[Any]:
+    from stepcampus.search.index import SearchIndex
+    from stepcampus.search.qa import QAArchive
+
+    index = SearchIndex.for_campus(ctx.campus)
+    index.ensure_indexed(ctx.campus, task)
+    return QAArchive(index).topics(series_id)
 
 
 class AskDialog(QDialog):
@@ -123,35 +141,37 @@ class QAArchivePage(QWidget):
         """Series, webinars and topics of what is installed, keeping the current choice."""
         chosen = (self.series_box.currentData(), self.session_box.currentData(),
                   self.topic_box.currentData())
-        topics: dict[str, int] = {}
         self.series_box.blockSignals(True)
         self.series_box.clear()
         self.series_box.addItem(tr("All series"), "")
         for row in self.ctx.series_rows():
             series = self.ctx.series_view(row.course_id)
             self.series_box.addItem(series.title(self.ctx.content_language), series.id)
-            for session in series.sessions():
-                for entry in session.questions:
-                    for topic in entry.topics:
-                        topics[topic] = topics.get(topic, 0) + 1
         self._select(self.series_box, chosen[0])
         self.series_box.blockSignals(False)
         self._fill_sessions(chosen[1])
-        self.topic_box.blockSignals(True)
-        self.topic_box.clear()
-        self.topic_box.addItem(tr("All topics"), "")
-        for topic, n in sorted(topics.items(), key=lambda t: (-t[1], t[0])):
-            self.topic_box.addItem(f"{topic} ({n})", topic)
-        self._select(self.topic_box, chosen[2])
-        self.topic_box.blockSignals(False)
+        self._fill_topics(chosen[2])
+
+    def _fill_topics(self, chosen: str | None = None) -> None:
+        series_id = self.series_box.currentData() or None
+
+        def show(topics: list[Any]) -> None:
+            self.topic_box.blockSignals(True)
+            self.topic_box.clear()
+            self.topic_box.addItem(tr("All topics"), "")
+            for topic in topics:
+                self.topic_box.addItem(f"{topic.topic} ({topic.count})", topic.topic)
+            self._select(self.topic_box, chosen)
+            self.topic_box.blockSignals(False)
+
+        jobs.start(lambda task: archive_topics(self.ctx, series_id, task), show, self._failed)
 
     def _fill_sessions(self, chosen: str | None = None) -> None:
         self.session_box.blockSignals(True)
         self.session_box.clear()
         self.session_box.addItem(tr("All webinars"), "")
         for series_id, session_id, title in self._sessions(self.series_box.currentData()):
-            if series_id == (self.series_box.currentData() or series_id):
-                self.session_box.addItem(title, session_id)
+            self.session_box.addItem(title, f"{series_id}/{session_id}")
         self._select(self.session_box, chosen)
         self.session_box.blockSignals(False)
 
@@ -171,6 +191,7 @@ class QAArchivePage(QWidget):
 
     def _series_changed(self, _index: int) -> None:
         self._fill_sessions()
+        self._fill_topics(self.topic_box.currentData())
         self.run_search()
 
     # -- searching ------------------------------------------------------------------------------
@@ -184,14 +205,14 @@ class QAArchivePage(QWidget):
         request = self._request
         query = self.search.text()
         series_id = self.series_box.currentData() or ""
-        session_id = self.session_box.currentData() or ""
+        session_key = self.session_box.currentData() or ""
         topic = self.topic_box.currentData() or ""
 
         def done(hits: list[Any]) -> None:
             if request == self._request:  # a later key press wins over a slower search
                 self.show_hits(hits)
 
-        jobs.start(lambda task: archive_search(self.ctx, query, series_id, session_id, topic,
+        jobs.start(lambda task: archive_search(self.ctx, query, series_id, session_key, topic,
                                                task), done, self._failed)
 
     def _failed(self, message: str) -> None:
@@ -200,6 +221,7 @@ class QAArchivePage(QWidget):
     def show_hits(self, hits: list[Any]) -> None:
         self.hits = hits
         self.count.setText(tr("No question matches.") if not hits else
+                           tr("1 question and answer") if len(hits) == 1 else
                            tr("{n} questions and answers", n=len(hits)))
         self._render()
 
@@ -221,7 +243,8 @@ class QAArchivePage(QWidget):
                           f"{html.escape(tr('▶ hear it at {time}', time=clock(hit.at)))}</a>")
             who = html.escape(hit.answered_by)
             topics = html.escape(", ".join(hit.topics))
-            answer = hit.answer_html or html.escape(tr("Not answered yet."))
+            answer = (hit.answer_html if self.search.text().strip() else
+                      html.escape(hit.answer)) or html.escape(tr("Not answered yet."))
             parts.append(f"<blockquote>{answer}<br><small>{who} · {where}{moment}"
                          f"{' · ' + topics if topics else ''}</small></blockquote>")
         self.results.setHtml("".join(parts))
@@ -246,8 +269,8 @@ class QAArchivePage(QWidget):
         sessions = self._sessions()
         if not sessions or self.ctx.learner is None:
             return
-        chosen = (self.series_box.currentData(), self.session_box.currentData()) \
-            if self.session_box.currentData() else None
+        key = self.session_box.currentData()
+        chosen = tuple(key.split("/", 1)) if key else None
         dialog = AskDialog(self, [(a, b, t) for a, b, t in sessions], chosen)
         dialog.setObjectName("ask-dialog")
         dialog.accepted.connect(lambda: self._asked(dialog))

@@ -131,7 +131,39 @@ def capture(out: Path, data: Path) -> list[Path]:
     window.show_page("calendar")
     wait_for(app, lambda: len(calendar.occurrences) >= 4)
     shots.append(take(window, out, "calendar.png"))
+    shots += _webinar_screens(app, window, out)
     window.close()
+    return shots
+
+
+def _webinar_screens(app: Any, window: Any, out: Path) -> list[Path]:
+    """The webinar list, the player following a slide, and the Q&A archive searched."""
+    from stepcampus.campus import SAMPLE_SERIES
+    from stepcampus.webinar.questions import ask_question
+
+    shots: list[Path] = []
+    learner = window.ctx.learner
+    session = "linking-cash-and-safety-nets"
+    window.show_page("webinars")
+    webinars = window.page("webinars")
+    wait_for(app, lambda: bool(webinars.rows))
+    shots.append(take(window, out, "webinars.png"))
+    ask_question(window.campus.sessions, learner.id, SAMPLE_SERIES, session,
+                 "Can a social registry be updated quickly after a flood?")
+    window.open_webinar(SAMPLE_SERIES, session, -1.0)
+    player = window.page("player")
+    player.seek_to(player.session.slides[2].at + 17.0)  # a slide with its caption showing
+    player.tabs.setCurrentWidget(player.transcript)
+    settle(app, 10)
+    shots.append(take(window, out, "player.png"))
+    player.tabs.setCurrentWidget(player.questions)
+    settle(app)
+    shots.append(take(window, out, "player-questions.png"))
+    window.show_page("questions")
+    archive = window.page("questions")
+    archive.set_query("registry")
+    wait_for(app, lambda: bool(archive.hits))
+    shots.append(take(window, out, "questions.png"))
     return shots
 
 

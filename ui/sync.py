@@ -128,6 +128,13 @@ class SyncController(QObject):
             self.timer.start(PERIOD_MS)
             if report.received or report.state_received:
                 self.ctx.progress_changed.emit("")  # progress from another desk: redraw
+            if report.questions_sent or report.answers_received:
+                self.ctx.questions_changed.emit()
+            if report.answers_received == 1:
+                self.ctx.message.emit(tr("A new answer to your question: see Q&A (Ctrl+5)"))
+            elif report.answers_received:
+                self.ctx.message.emit(tr("{n} new answers to your questions: see Q&A (Ctrl+5)",
+                                         n=report.answers_received))
         self.finished.emit(report)
         self.refresh()
         self.check_updates()

@@ -70,7 +70,9 @@ class SessionRow(QFrame):
         else:
             parts.append(tr("no recording yet"))
         if session.questions:
-            parts.append(tr("{n} questions answered", n=len(session.questions)))
+            count = len(session.questions)
+            parts.append(tr("1 question answered") if count == 1 else
+                         tr("{n} questions answered", n=count))
         self.details.setText(" · ".join(parts))
         if self.ring.percent >= 100:
             self.play_button.setText(tr("Play again"))
