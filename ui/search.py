@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from stepcampus.search import Hit, SearchIndex
 from stepcampus.tasks import Task
+from stepcampus.webinar.vtt import clock
 from ui import jobs
 from ui.context import AppContext
 from ui.i18n import tr
@@ -241,7 +242,8 @@ class SearchPage(QWidget):
         self._searching = query
 
         def work(task: Task) -> tuple[str, str, list[Hit]]:
-            return query, language, index.search(query, language, RESULT_LIMIT)
+            return query, language, index.search(query, language, RESULT_LIMIT) + \
+                webinar_hits(index, query)
 
         # Bound methods, not lambdas: Qt drops the connection if this page is gone first.
         jobs.start(work, self._search_done, self._search_failed)
@@ -287,7 +289,7 @@ class SearchPage(QWidget):
         elif self._searching is not None:
             text = tr("Searching…")
         elif not self._shown_query.strip():
-            text = tr("Type to search every installed course.")
+            text = tr("Type to search every installed course and webinar.")
         elif not self.hits:
             text = tr("No results for “{query}”", query=self._shown_query.strip())
         elif len(self.hits) == 1:
@@ -350,6 +352,10 @@ class SearchPage(QWidget):
         self._last_hit = hit
         if hit.kind == "glossary":
             self._show_definition(hit)
+        elif hit.kind in WEBINAR_KINDS:
+            self.definition.hide()
+            self.ctx.open_webinar.emit(hit.course_id, hit.module_id,
+                                       float(hit.anchor) if hit.anchor else -1.0)
         else:
             self.definition.hide()
             self._definition_hit = None
@@ -365,14 +371,46 @@ class SearchPage(QWidget):
         self.definition.show()
 
 
+WEBINAR_KINDS = ("qa", "transcript")
+WEBINAR_LIMIT = 10  # of each kind, after the course results (their ranks do not compare)
+
+
+def webinar_hits(index: SearchIndex, query: str) -> list[Hit]:
+    """Q&A and transcript passages of the installed webinars, as search results whose
+    anchor is the moment in the recording (off the UI thread)."""
+    from stepcampus.search.qa import QAArchive
+
+    archive = QAArchive(index)
+    found = [Hit(h.series_id, h.session_id, h.language, "qa",
+                 "" if h.at is None else f"{h.at:.3f}", h.question,
+                 h.answer_html or h.question_html, h.session_title)
+             for h in archive.search(query, limit=WEBINAR_LIMIT)]
+    found += [Hit(h.series_id, h.session_id, h.language, "transcript",
+                  "" if h.start is None else f"{h.start:.3f}", h.session_title,
+                  h.snippet_html, h.series_title)
+              for h in archive.search_transcript(query, limit=WEBINAR_LIMIT)]
+    return found
+
+
+def _where(hit: Hit) -> str:
+    if hit.kind == "glossary":
+        return tr("Glossary")
+    if hit.kind == "qa":
+        return tr("Questions and answers") + f" · {hit.course_title}"
+    if hit.kind == "transcript":
+        moment = clock(float(hit.anchor)) if hit.anchor else ""
+        return tr("Transcript at {time}", time=moment) + f" · {hit.course_title}"
+    return hit.course_title
+
+
 def _plain_label(hit: Hit) -> str:
-    where = tr("Glossary") if hit.kind == "glossary" else hit.course_title
+    where = _where(hit)
     text = html.unescape(_strip_marks(hit.snippet_html))
     return f"{hit.title} — {where}: {text}"
 
 
 def _rich_label(hit: Hit) -> str:
-    where = tr("Glossary") if hit.kind == "glossary" else hit.course_title
+    where = _where(hit)
     if hit.kind == "glossary" and hit.course_title:
         where = f"{where} · {hit.course_title}"
     snippet = hit.snippet_html.replace("<b>", _MARK).replace("</b>", "</span>")

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QListWidgetItem
 
-from stepcampus.campus import SAMPLE_COURSE, Campus
+from stepcampus.campus import SAMPLE_COURSE, SAMPLE_SERIES, Campus
 from stepcampus.search import Hit, SearchIndex
 from ui.context import AppContext
 from ui.search import HIT_ROLE, SearchPage, indexing, start_indexing
@@ -93,6 +93,30 @@ def test_a_glossary_hit_shows_its_definition(qtbot, page: SearchPage, ctx: AppCo
     assert "Targeting" in page.definition.text()
     assert hit_of(page.results.item(row)).definition in page.definition.text()
     assert opened == []
+
+
+def test_webinar_answers_and_transcript_open_the_recording_at_the_moment(
+        qtbot, page: SearchPage, ctx: AppContext) -> None:
+    page.set_query("proteccion social adaptativa")  # no accents typed; the Q&A has them
+    qtbot.waitUntil(lambda: page.results.count() > 0, timeout=WAIT)
+    kinds = {hit_of(page.results.item(r)).kind for r in range(page.results.count())}
+    assert "qa" in kinds
+    row = next(r for r in range(page.results.count())
+               if hit_of(page.results.item(r)).kind == "qa")
+    hit = hit_of(page.results.item(row))
+    assert "Questions and answers" in page.results.item(row).text()
+    with qtbot.waitSignal(ctx.open_webinar, timeout=WAIT) as opened:
+        click(qtbot, page, row)
+    series_id, session_id, at = opened.args
+    assert (series_id, session_id) == (SAMPLE_SERIES, "linking-cash-and-safety-nets")
+    assert abs(at - float(hit.anchor)) < 0.01 and at > 0
+
+    page.set_query("Pakistan Philippines floods")
+    qtbot.waitUntil(lambda: any(hit_of(page.results.item(r)).kind == "transcript"
+                                for r in range(page.results.count())), timeout=WAIT)
+    row = next(r for r in range(page.results.count())
+               if hit_of(page.results.item(r)).kind == "transcript")
+    assert "Transcript at 2:" in page.results.item(row).text()
 
 
 def test_no_results_and_hostile_text(qtbot, page: SearchPage) -> None:
