@@ -26,12 +26,16 @@ class ModuleInfo:
     facilitator: str | None
 
 
-class CourseView:
+class PackageView:
+    """An installed package (a course or a webinar series): its signed description and its
+    files, read from the content store."""
+
     def __init__(self, manifest_json: str, content: ContentStore) -> None:
         self.data: dict[str, Any] = json.loads(manifest_json)
         self.course: dict[str, Any] = self.data["course"]
         self.content = content
-        self._files = {f["path"]: f["sha256"] for f in self.data["files"]}
+        self.files: dict[str, str] = {f["path"]: f["sha256"] for f in self.data["files"]}
+        self._sizes: dict[str, int] = {f["path"]: int(f["size"]) for f in self.data["files"]}
 
     @property
     def id(self) -> str:
@@ -49,6 +53,25 @@ class CourseView:
         titles = self.course["title"]
         return str(titles.get(language or "", titles[self.default_language]))
 
+    def has_file(self, path: str) -> bool:
+        return path in self.files
+
+    def size_of(self, path: str) -> int:
+        return self._sizes.get(path, 0)
+
+    def read_bytes(self, path: str) -> bytes:
+        try:
+            return self.content.read(self.files[path])
+        except KeyError:
+            raise StepCampusError(f"{self.id} has no file {path!r}") from None
+        except FileNotFoundError:  # left on demand in its published tree, or deleted
+            raise StepCampusError(f"{path} of {self.id} is not on this computer") from None
+
+    def read_text(self, path: str) -> str:
+        return self.read_bytes(path).decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
+
+
+class CourseView(PackageView):
     @property
     def module_ids(self) -> list[str]:
         return [m["id"] for m in self.course.get("modules") or []]  # none in a webinar series
@@ -64,18 +87,6 @@ class CourseView:
                                   text.get("quiz"), text.get("facilitator"))
         raise StepCampusError(f"course {self.id} has no module {module_id!r}")
 
-    def has_file(self, path: str) -> bool:
-        return path in self._files
-
-    def read_bytes(self, path: str) -> bytes:
-        try:
-            return self.content.read(self._files[path])
-        except KeyError:
-            raise StepCampusError(f"course {self.id} has no file {path!r}") from None
-
-    def read_text(self, path: str) -> str:
-        return self.read_bytes(path).decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
-
     def render_module(self, module_id: str, language: str | None = None) -> Rendered:
         """The module's sanitised HTML, table of contents and paragraph anchors."""
         from stepcampus.render.frontmatter import split_front_matter
@@ -89,5 +100,5 @@ class CourseView:
         for module in self.course["modules"]:
             module_files.setdefault(f"{info.language}/{module['id']}.md", module["id"])
         return render_markdown(front.body, module_path=info.file,
-                               package_files=frozenset(self._files),
+                               package_files=frozenset(self.files),
                                link_modules=module_files)

@@ -69,6 +69,18 @@ def format_timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def parse_timestamp(value: Any) -> datetime | None:
+    """An ISO 8601 time with its zone, as another party sent it; None if it is anything else
+    (a time without a zone cannot be placed, so it is no time at all here)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
 def result(
     *,
     scaled: float | None = None,

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from stepcampus.progress.xapi import format_timestamp
+from stepcampus.progress.xapi import format_timestamp, parse_timestamp
 from stepcampus.server.accounts import Principal
 from stepcampus.server.models import Account, Question
 from stepcampus.server.problems import Refused, bad_request, forbidden, not_found
@@ -84,21 +84,11 @@ def _parse_one(item: Any, where: str) -> Incoming:
     why = text_problem(item["text"], TEXT_MAX)
     if why:
         raise bad_request(f"{where}.text {why}")
-    asked = _time(item["asked"])
+    asked = parse_timestamp(item["asked"])
     if asked is None:
         raise bad_request(f"{where}.asked is not an ISO 8601 time with a time zone")
     return Incoming(question_id.lower(), item["series"], session_id, item["text"].strip(),
                     asked)
-
-
-def _time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else None
 
 
 def submit(session: Session, who: Principal, batch: list[Incoming]) -> list[str]:

@@ -69,28 +69,18 @@ def page_cursor(statements: list[dict[str, Any]], consistent_through: str | None
                 previous: str | None) -> str | None:
     """Where the next pull starts: the latest `stored` seen, but not past the time up to which
     the LRS says its answers are complete (a statement still being stored may land earlier)."""
-    best, best_text = instant(previous), previous
+    best, best_text = xapi.parse_timestamp(previous), previous
     for statement in statements:
-        moment = instant(statement.get("stored"))
+        moment = xapi.parse_timestamp(statement.get("stored"))
         if moment is not None and (best is None or moment > best):
             best, best_text = moment, statement["stored"]
-    through = instant(consistent_through)
+    through = xapi.parse_timestamp(consistent_through)
     if best is not None and through is not None and through < best:
-        previous_moment = instant(previous)
+        previous_moment = xapi.parse_timestamp(previous)
         if previous_moment is None or through > previous_moment:
             return consistent_through
         return previous
     return best_text
-
-
-def instant(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else None
 
 
 def _keep_as_sent(session: Session, profile_id: str, statement_id: Any,
@@ -120,7 +110,8 @@ def _apply(session: Session, profile_id: str, statement: dict[str, Any]) -> str 
     name = verb_id[len(xapi.VERB_BASE):]
     course_id = unquote(match.group(1))
     part, item = match.group(2), unquote(match.group(3)) if match.group(3) else None
-    at = instant(statement.get("timestamp")) or instant(statement.get("stored"))
+    at = (xapi.parse_timestamp(statement.get("timestamp"))
+          or xapi.parse_timestamp(statement.get("stored")))
     result = statement.get("result") if isinstance(statement.get("result"), dict) else {}
     if at is None or len(course_id) > 100 or (item is not None and len(item) > 100):
         return None

@@ -30,7 +30,6 @@ from stepcampus.store.models import (
 from stepcampus.sync.accounts import synced_bookmarks
 from stepcampus.sync.errors import PreconditionFailed, SyncError
 from stepcampus.sync.lrs import LrsClient
-from stepcampus.sync.merge import instant
 from stepcampus.webinar.installed import is_webinar_series
 
 BOOKMARKS = "bookmarks"
@@ -119,7 +118,7 @@ def _bookmarks(factory: SessionFactory, client: LrsClient, profile_id: str,
         for key, value in add.items():
             module_id, anchor = key.split("#", 1)
             note = value.get("note") if isinstance(value.get("note"), str) else ""
-            created = instant(value.get("created"))
+            created = xapi.parse_timestamp(value.get("created"))
             if len(module_id) <= 100 and len(anchor) <= 200:
                 session.add(Bookmark(profile_id=profile_id, course_id=course_id,
                                      module_id=module_id, anchor=anchor, note=note,
@@ -227,7 +226,7 @@ def _session_resume(factory: SessionFactory, client: LrsClient, profile_id: str,
 def _position_doc(document: Any) -> tuple[str, datetime] | None:
     if not isinstance(document, dict):
         return None
-    position, updated = document.get("position"), instant(document.get("updated"))
+    position, updated = document.get("position"), xapi.parse_timestamp(document.get("updated"))
     if not isinstance(position, str) or not position or len(position) > 200 or updated is None:
         return None
     return position, updated
@@ -237,7 +236,7 @@ def _resume_doc(document: Any) -> tuple[str, str | None, datetime] | None:
     if not isinstance(document, dict):
         return None
     module, position = document.get("module"), document.get("position")
-    updated = instant(document.get("updated"))
+    updated = xapi.parse_timestamp(document.get("updated"))
     if not isinstance(module, str) or not module or len(module) > 100 or updated is None:
         return None
     if position is not None and (not isinstance(position, str) or len(position) > 200):

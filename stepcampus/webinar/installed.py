@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stepcampus.coursepack.contentstore import ContentStore
+from stepcampus.coursepack.installed import PackageView
 from stepcampus.errors import StepCampusError
 from stepcampus.webinar.source import KIND
 from stepcampus.webinar.timeline import Timeline
@@ -185,31 +186,11 @@ class SessionView:
         return parse_qa(self.series.read_text(name), name) if name else []
 
 
-class SeriesView:
+class SeriesView(PackageView):
     def __init__(self, manifest_json: str, content: ContentStore) -> None:
-        self.data: dict[str, Any] = json.loads(manifest_json)
-        self.course: dict[str, Any] = self.data["course"]
+        super().__init__(manifest_json, content)
         if not is_webinar_series(self.course):
             raise StepCampusError(f"{self.course.get('id')} is not a webinar series")
-        self.content = content
-        self.files = {f["path"]: f["sha256"] for f in self.data["files"]}
-        self._sizes = {f["path"]: int(f["size"]) for f in self.data["files"]}
-
-    @property
-    def id(self) -> str:
-        return str(self.course["id"])
-
-    @property
-    def version(self) -> str:
-        return str(self.course["version"])
-
-    @property
-    def default_language(self) -> str:
-        return str(self.course["default_language"])
-
-    def title(self, language: str | None = None) -> str:
-        titles = self.course["title"]
-        return str(titles.get(language or "", titles[self.default_language]))
 
     def description(self, language: str | None = None) -> str:
         texts = self.course.get("description") or {}
@@ -233,29 +214,16 @@ class SeriesView:
         raise StepCampusError(f"series {self.id} has no session {session_id!r}")
 
     # -- files -------------------------------------------------------------------------------
-    def size_of(self, path: str) -> int:
-        return self._sizes.get(path, 0)
-
     def has(self, path: str) -> bool:
+        """Whether the file is on this computer (not only listed, fetchable on demand)."""
         sha = self.files.get(path)
-        return sha is not None and self.content.has(sha, self._sizes[path])
+        return sha is not None and self.content.has(sha, self.size_of(path))
 
     def path_of(self, path: str) -> Path:
         try:
             return self.content.path(self.files[path])
         except KeyError:
             raise StepCampusError(f"series {self.id} has no file {path!r}") from None
-
-    def read_bytes(self, path: str) -> bytes:
-        try:
-            return self.content.read(self.files[path])
-        except KeyError:
-            raise StepCampusError(f"series {self.id} has no file {path!r}") from None
-        except FileNotFoundError:
-            raise StepCampusError(f"{path} of {self.id} is not on this computer") from None
-
-    def read_text(self, path: str) -> str:
-        return self.read_bytes(path).decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
 
 
 def installed_series(campus: Campus) -> list[SeriesView]:

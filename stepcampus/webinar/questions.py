@@ -10,16 +10,15 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, text, update
-from sqlalchemy.orm import Session
 
-from stepcampus.errors import InputError, Problem, StepCampusError
+from stepcampus.errors import InputError, Problem
 from stepcampus.progress import xapi
+from stepcampus.progress.activity import _profile
 from stepcampus.store.database import SessionFactory, write_session
-from stepcampus.store.models import AskedQuestion, OutboxStatement, Profile, utcnow
+from stepcampus.store.models import AskedQuestion, OutboxStatement, utcnow
 
 TEXT_MAX = 2000
 ID_MAX = 100  # a series or session id, as the learner store keeps it
@@ -259,10 +258,10 @@ def _remote(item: Any) -> dict[str, Any] | None:
         return None
     if id_problem(item.get("series")) or (session_id is not None and id_problem(session_id)):
         return None
-    asked = _instant(item.get("asked"))
+    asked = xapi.parse_timestamp(item.get("asked"))
     if text_problem(item.get("text")) or asked is None:
         return None
-    answer, answered_at = item.get("answer"), _instant(item.get("answered"))
+    answer, answered_at = item.get("answer"), xapi.parse_timestamp(item.get("answered"))
     if answer is not None and (text_problem(answer, limit=10**6) or answered_at is None):
         answer = answered_at = None
     by = item.get("answered_by")
@@ -275,19 +274,3 @@ def _remote(item: Any) -> dict[str, Any] | None:
             "answered_at": answered_at,
             "answered_by": name.strip()[:ANSWERED_BY_MAX] if isinstance(name, str) else None}
 
-
-def _instant(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else None
-
-
-def _profile(session: Session, profile_id: str) -> Profile:
-    profile = session.get(Profile, profile_id)
-    if profile is None:
-        raise StepCampusError(f"no learner profile {profile_id}")
-    return profile
