@@ -107,16 +107,10 @@ def load_course(root: Path) -> tuple[CourseSource | None, list[Problem]]:
     """Read and check a course folder. Returns the course (None if unusable) and all problems."""
     out = _Collector()
     root = Path(root)
-    if not root.is_dir():
-        return None, [Problem(str(root), None, "not a folder", "give the course source folder")]
-    files = _list_files(root, out)
-    if MANIFEST_NAME not in files:
-        out.add(MANIFEST_NAME, None, "the course manifest is missing",
-                "create course.yaml as the authoring guide shows")
+    opened = open_source(root, MANIFEST_NAME, "course", out)
+    if opened is None:
         return None, out.problems
-    located = _read_yaml(root, MANIFEST_NAME, out)
-    if located is None:
-        return None, out.problems
+    files, located = opened
     meta = _check_manifest(located, out)
     if meta is None:
         return None, out.problems
@@ -125,6 +119,21 @@ def load_course(root: Path) -> tuple[CourseSource | None, list[Problem]]:
     _load_modules(course, located, out)
     _load_glossaries(course, out)
     return course, sorted(set(out.problems), key=_problem_order)
+
+
+def open_source(root: Path, manifest: str, what: str,
+                out: _Collector) -> tuple[list[str], Located] | None:
+    """The files of a source folder and its manifest, or None with the problem in `out`."""
+    if not root.is_dir():
+        out.add(str(root), None, "not a folder", f"give the {what} source folder")
+        return None
+    files = _list_files(root, out)
+    if manifest not in files:
+        out.add(manifest, None, f"the {what} manifest is missing",
+                f"create {manifest} as the authoring guide shows")
+        return None
+    located = _read_yaml(root, manifest, out)
+    return None if located is None else (files, located)
 
 
 def require_course(root: Path) -> CourseSource:

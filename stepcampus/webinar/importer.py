@@ -26,7 +26,12 @@ from stepcampus.tasks import Task
 from stepcampus.textfile import read_text, write_atomic
 from stepcampus.webinar import media
 from stepcampus.webinar.qa import QAEntry, dump_qa, read_qa_file
-from stepcampus.webinar.slides import read_slide_times, render_slides, times_from_chapters
+from stepcampus.webinar.slides import (
+    page_count,
+    read_slide_times,
+    render_slides,
+    times_from_chapters,
+)
 from stepcampus.webinar.source import MEDIA_SUFFIXES, SERIES_NAME, SeriesSource, _load_session
 from stepcampus.webinar.vtt import Cue, clock, parse_clock, parse_vtt, write_vtt
 
@@ -176,7 +181,7 @@ def import_session(request: ImportRequest, task: Task | None = None) -> ImportRe
     chapters = read_chapters(request.chapters, duration) if request.chapters else []
     captions = read_captions(request.captions, duration) if request.captions else []
     questions = read_qa_file(request.qa, duration) if request.qa else []
-    pages = _page_count(request.slides) if request.slides else 0
+    pages = page_count(request.slides) if request.slides else 0
     slide_times: list[tuple[float, int]] = []
     if pages:
         slide_times = (read_slide_times(request.slide_times, pages, duration)
@@ -232,21 +237,6 @@ def import_session(request: ImportRequest, task: Task | None = None) -> ImportRe
                         {v["id"]: media.file_size(target / v["file"]) for v in variants},
                         len(slide_files), len(chapters), len(captions), len(questions),
                         created, listed)
-
-
-def _page_count(pdf: Path) -> int:
-    import pypdfium2 as pdfium
-
-    try:
-        document = pdfium.PdfDocument(str(pdf))
-    except pdfium.PdfiumError as exc:
-        raise InputError(Problem(str(pdf), None, f"is not a readable PDF ({exc})",
-                                 "export the slides from the presentation program as PDF"))\
-            from None
-    try:
-        return len(document)
-    finally:
-        document.close()
 
 
 def _variants(request: ImportRequest, info: media.MediaInfo, staged: Path) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from stepcampus.tasks import Task
 from stepcampus.webinar.vtt import Cue, clock, parse_clock
 
 if TYPE_CHECKING:
+    import pypdfium2 as pdfium
     from PIL import Image
 
 SLIDE_WIDTH = 1280
@@ -26,6 +27,28 @@ FLAT_COLOURS = 4096  # at most this many distinct colours: drawn, not photograph
 MAX_PAGES = 500
 
 
+def open_pdf(pdf: Path) -> pdfium.PdfDocument:
+    """The slide deck, or an InputError naming it if it is missing or not a readable PDF."""
+    import pypdfium2 as pdfium
+
+    if not Path(pdf).is_file():
+        raise InputError(Problem(str(pdf), None, "no such file"))
+    try:
+        return pdfium.PdfDocument(str(pdf))
+    except pdfium.PdfiumError as exc:
+        raise InputError(Problem(str(pdf), None, f"is not a readable PDF ({exc})",
+                                 "export the slides from the presentation program as PDF"))\
+            from None
+
+
+def page_count(pdf: Path) -> int:
+    document = open_pdf(pdf)
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
 def render_slides(pdf: Path, dest_dir: Path, task: Task | None = None,
                   width: int = SLIDE_WIDTH) -> list[Path]:
     """slides/01.webp, 02.webp, ... in dest_dir; InputError if the file is not a usable PDF."""
@@ -33,14 +56,7 @@ def render_slides(pdf: Path, dest_dir: Path, task: Task | None = None,
 
     task = task or Task()
     pdf = Path(pdf)
-    if not pdf.is_file():
-        raise InputError(Problem(str(pdf), None, "no such file"))
-    try:
-        document = pdfium.PdfDocument(str(pdf))
-    except pdfium.PdfiumError as exc:
-        raise InputError(Problem(str(pdf), None, f"is not a readable PDF ({exc})",
-                                 "export the slides from the presentation program as PDF"))\
-            from None
+    document = open_pdf(pdf)
     try:
         count = len(document)
         if count == 0:

@@ -23,9 +23,9 @@ from stepcampus.coursepack.source import (
     ID_PATTERN,
     VERSION_PATTERN,
     _Collector,
-    _list_files,
     _read_yaml,
     _unknown_fields,
+    open_source,
     read_text,
 )
 from stepcampus.coursepack.yamlfile import Located
@@ -103,16 +103,10 @@ def lightest(variants: list[dict[str, Any]]) -> dict[str, Any] | None:
 def load_series(root: Path) -> tuple[SeriesSource | None, list[Problem]]:
     out = _Collector()
     root = Path(root)
-    if not root.is_dir():
-        return None, [Problem(str(root), None, "not a folder", "give the series source folder")]
-    files = _list_files(root, out)
-    if SERIES_NAME not in files:
-        out.add(SERIES_NAME, None, "the series manifest is missing",
-                "create series.yaml as the authoring guide shows")
+    opened = open_source(root, SERIES_NAME, "series", out)
+    if opened is None:
         return None, out.problems
-    doc = _read_yaml(root, SERIES_NAME, out)
-    if doc is None:
-        return None, out.problems
+    files, doc = opened
     meta = _check_series(doc, out)
     if meta is None:
         return None, sorted(set(out.problems))
