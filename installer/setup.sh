@@ -12,7 +12,7 @@ dev=0
 packages=(libgl1 libegl1 libfontconfig1 libxkbcommon0 libglib2.0-0 libdbus-1-3 fonts-dejavu-core
           libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
           libxcb-shape0 libxkbcommon-x11-0 python3-venv
-          libvlc5 vlc-plugin-base)  # webinar playback: libVLC alone has no plugins
+          libvlc5 vlc-plugin-base vlc-plugin-video-output)  # webinars: libVLC alone has no plugins
 # The server's tests run against a real PostgreSQL as well as SQLite.
 [ $dev = 1 ] && packages+=(xvfb xauth postgresql)
 

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from stepcampus.tasks import Task
-from stepcampus.webinar.playback import RATES
+from stepcampus.webinar.playback import RATES, install_hint
 from stepcampus.webinar.vtt import clock
 from ui import jobs
 from ui.context import AppContext
@@ -43,6 +43,7 @@ SAVE_EVERY_MS = 5000
 HEARD = 0.97  # reaching this share of the recording counts as having heard it
 STEP_S = 5.0
 JUMP_S = 10.0
+VIDEO_GRACE_S = 2.0  # of playing before a missing picture counts as no video output
 
 
 def _headless() -> bool:
@@ -73,6 +74,7 @@ class PlayerPage(QWidget):
         self._completed = False
         self._dirty = False
         self._seeking = False
+        self._video_started = 0.0
 
         self.back_button = QPushButton()
         self.title = label(name="title")
@@ -323,6 +325,7 @@ class PlayerPage(QWidget):
         self._fill_variants()
         video = variant is not None and not variant.audio_only and not _headless()
         self.screen.setCurrentWidget(self.video if video else self.slide_view)
+        self._video_started = start
         self._show_slide(self.timeline.slide(start))
         self._set_time(start)
         enabled = variant is not None and self._ensure_player()
@@ -423,6 +426,7 @@ class PlayerPage(QWidget):
         if self.playback is not None and self.is_playing():
             self._furthest = max(self._furthest, position)
             self._dirty = True
+            self._check_video()
             if self.playback.ended:
                 self.tick.stop()
                 self._furthest = self.session.recording_duration
@@ -433,6 +437,19 @@ class PlayerPage(QWidget):
                 self._show_problem(tr("The recording stopped with an error. Choose another "
                                       "version or download it again."))
                 self._update_play_button()
+
+    def _check_video(self) -> None:
+        """Video chosen, sound playing, no picture: libVLC has no video output here (its
+        plugins are missing), so the slides follow the sound instead of a black pane."""
+        if self.screen.currentWidget() is not self.video or self.playback.shows_video:
+            return
+        if self.playback.first_time_at is None or \
+                self.playback.position() - self._video_started < VIDEO_GRACE_S:
+            return
+        self.screen.setCurrentWidget(self.slide_view)
+        hint = install_hint()
+        self._show_problem(tr("Video cannot be shown on this computer, so the slides follow "
+                              "the sound. {hint}", hint=hint[:1].upper() + hint[1:] + "."))
 
     def _follow(self, position: float) -> None:
         timeline = self.timeline

@@ -35,7 +35,7 @@ def install_hint() -> str:
     if sys.platform == "darwin":
         return "install VLC media player into Applications, then restart STEP Campus"
     return ("install VLC's libraries (on Debian or Ubuntu: sudo apt install libvlc5 "
-            "vlc-plugin-base), then restart STEP Campus")
+            "vlc-plugin-base vlc-plugin-video-output), then restart STEP Campus")
 
 
 _loaded: Any = None
@@ -205,6 +205,12 @@ class Playback:
     @property
     def ended(self) -> bool:
         return self._player.get_state() == self._vlc.State.Ended
+
+    @property
+    def shows_video(self) -> bool:
+        """Whether libVLC has a video output open (a desktop without its video plugins has
+        none, and plays the sound only)."""
+        return bool(self._player.has_vout())
 
     @property
     def failed(self) -> bool:
