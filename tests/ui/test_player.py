@@ -174,3 +174,40 @@ def test_without_libvlc_slides_summary_and_questions_still_show(tmp_path: Path) 
     assert seen["slide"] == 1 and seen["pixmap"]
     assert seen["summary"].startswith("What the session covered")
     assert seen["qa"] == 14
+
+
+def test_a_version_not_here_downloads_when_chosen_then_plays(qtbot, tmp_path: Path,
+                                                             sample_key) -> None:
+    """Installed from a catalog, only the audio came; the video comes when the learner asks."""
+    from stepcampus.campus import Campus
+    from stepcampus.cli import main
+    from stepcampus.coursepack.build import build
+    from stepcampus.paths import SAMPLE_COURSES_DIR
+    from tests.webserver import serve
+
+    built = build(SAMPLE_COURSES_DIR / SAMPLE_SERIES, tmp_path / "build", sample_key)
+    tree = tmp_path / "site"
+    assert main(["publish", str(built.package_dir), "--to", str(tree)]) == 0
+    data = tmp_path / "data"
+    with serve(tree) as server:
+        campus = Campus(data)
+        campus.install(server.url)
+        campus.close()
+        window = open_window(qtbot, data)
+        create_profile(qtbot, window, "Ana")
+        player = _open_player(qtbot, window)
+        box = player.variant_box
+        texts = [box.itemText(i) for i in range(box.count())]
+        assert "to download" not in texts[0] and all("to download" in t for t in texts[1:])
+        video = box.findData("video-low")
+        box.setCurrentIndex(video)
+        box.activated.emit(video)  # as a click on the entry does
+        assert player.variant.id == "audio"  # it keeps playing what is here meanwhile
+        qtbot.waitUntil(lambda: player.variant.id == "video-low", timeout=WAIT)
+        assert player.session.available(player.session.variant("video-low"))
+        assert not player.session.available(player.session.variant("original"))
+        assert "to download" not in box.itemText(box.findData("video-low"))
+        assert any("/blobs/" in r for r in server.requests)
+        player.play()
+        qtbot.waitUntil(lambda: player.position() > 0.3, timeout=WAIT)
+        window.close()
