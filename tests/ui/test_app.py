@@ -264,6 +264,11 @@ def test_a_data_folder_deleted_while_open_is_reported(qtbot, tmp_path: Path) -> 
     create_profile(qtbot, window, "Hana")
     messages: list[str] = []
     window.ctx.message.connect(messages.append)
+    from ui.search import indexing
+
+    # rmtree races a writer in the folder (the search index being built); let it finish.
+    qtbot.waitUntil(lambda: not indexing().busy(window.ctx), timeout=WAIT)
+    QThreadPool.globalInstance().waitForDone(WAIT)
     shutil.rmtree(data)
     window.folder_watch.setInterval(50)
     qtbot.waitUntil(lambda: window.folder_lost, timeout=WAIT)
