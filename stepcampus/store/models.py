@@ -70,9 +70,17 @@ class Base(DeclarativeBase):
 _PROFILE_FK = "profiles.id"
 
 
+ROLES = ("learner", "facilitator")
+
+
 class Profile(Base):
     __tablename__ = "profiles"
-    __table_args__ = (CheckConstraint("length(trim(name)) > 0", name="name_not_empty"),)
+    __table_args__ = (
+        CheckConstraint("length(trim(name)) > 0", name="name_not_empty"),
+        CheckConstraint("role IN ('learner', 'facilitator')", name="role_known"),
+        # Facilitator mode shows notes and class records: it is always behind a PIN.
+        CheckConstraint("role = 'learner' OR pin_hash IS NOT NULL", name="facilitator_pin"),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(80), unique=True)
@@ -80,6 +88,7 @@ class Profile(Base):
     pin_hash: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    role: Mapped[str] = mapped_column(String(20), default="learner", server_default="learner")
 
 
 class InstalledCourse(Base):
@@ -225,3 +234,72 @@ class AskedQuestion(Base):
     answered_by: Mapped[str | None] = mapped_column(String(200))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answer_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ClassGroup(Base):
+    """A class a facilitator runs on this desktop: its learners, sessions and attendance."""
+
+    __tablename__ = "classes"
+    __table_args__ = (CheckConstraint("length(trim(name)) > 0", name="name_not_empty"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    facilitator_id: Mapped[str] = mapped_column(ForeignKey(_PROFILE_FK, ondelete="CASCADE"),
+                                                index=True)
+    course_id: Mapped[str | None] = mapped_column(String(100))  # the course it follows
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ClassMember(Base):
+    """A learner of a class: a profile on this desktop, or a campus account (enrolled there
+    with a code) that has no profile here."""
+
+    __tablename__ = "class_members"
+    __table_args__ = (
+        UniqueConstraint("class_id", "profile_id"),
+        UniqueConstraint("class_id", "campus_username"),
+        CheckConstraint("profile_id IS NOT NULL OR campus_username IS NOT NULL",
+                        name="someone"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    class_id: Mapped[str] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
+    profile_id: Mapped[str | None] = mapped_column(ForeignKey(_PROFILE_FK, ondelete="CASCADE"))
+    campus_username: Mapped[str | None] = mapped_column(String(200))
+    display_name: Mapped[str] = mapped_column(String(200))
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ClassSession(Base):
+    """A planned classroom session: when (in the facilitator's zone) and which modules."""
+
+    __tablename__ = "class_sessions"
+    __table_args__ = (
+        Index("ix_class_sessions_class_id_starts_at", "class_id", "starts_at"),
+        CheckConstraint("duration_minutes > 0", name="duration_positive"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    class_id: Mapped[str] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    timezone: Mapped[str] = mapped_column(String(64))
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    modules: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of module ids
+    location: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Attendance(Base):
+    __tablename__ = "attendance"
+    __table_args__ = (
+        CheckConstraint("status IN ('present', 'late', 'absent', 'excused')",
+                        name="status_known"),
+    )
+
+    session_id: Mapped[str] = mapped_column(ForeignKey("class_sessions.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("class_members.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

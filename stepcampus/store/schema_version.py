@@ -6,5 +6,5 @@ Keep in step with migrations/versions/: a test checks this chain equals Alembic'
 from __future__ import annotations
 
 # Oldest first; append the id of every new migration here.
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004")
 HEAD: str = REVISIONS[-1]
