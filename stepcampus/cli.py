@@ -263,6 +263,9 @@ def build_parser() -> argparse.ArgumentParser:
     from stepcampus import cli_webinar
 
     cli_webinar.add_parser(sub)
+    from stepcampus import cli_class
+
+    cli_class.add_parser(sub)
 
     # Front-ends add their own commands (the desktop adds `app`): the core never imports them.
     from importlib.metadata import entry_points

@@ -40,6 +40,8 @@ from ui.reader import ReaderPage
 from ui.settings_page import SettingsPage
 from ui.sync import SyncController, SyncIndicator
 
+FACILITATOR_PAGES = ("classes", "presenter")
+
 
 class LongWorkBar(QWidget):
     """Status-bar progress for long work, with Cancel, and Pause/Resume for downloads.
@@ -193,6 +195,7 @@ class MainWindow(QMainWindow):
         self.ctx.open_webinar.connect(self.open_webinar)
         self.ctx.open_webinar_questions.connect(self.open_webinar_questions)
         self.ctx.show_page.connect(self.show_page)
+        self.ctx.present.connect(self.present)
         self.ctx.install_requested.connect(self.install)
         self.ctx.language_changed.connect(self.retranslate)
         self.ctx.preferences_changed.connect(self._apply_theme)
@@ -247,11 +250,21 @@ class MainWindow(QMainWindow):
                 from ui.qa_archive import QAArchivePage
 
                 self._add_page(name, QAArchivePage(self.ctx))
+            elif name == "presenter":
+                from ui.presenter import PresenterPage
+
+                self._add_page(name, PresenterPage(self.ctx))
+            elif name == "classes":
+                from ui.classes import ClassesPage
+
+                self._add_page(name, ClassesPage(self.ctx))
         return self._pages[name]
 
     def show_page(self, name: str) -> None:
         if self.ctx.learner is None and name != "profiles":
             name = "profiles"
+        elif name in FACILITATOR_PAGES and not self.ctx.facilitator_mode:
+            name = "library"
         page = self.page(name)
         self.stack.setCurrentWidget(page)
         self._remember_place()
@@ -278,6 +291,7 @@ class MainWindow(QMainWindow):
         self.go_calendar = self._action("Ctrl+3", lambda: self.show_page("calendar"))
         self.go_webinars = self._action("Ctrl+4", lambda: self.show_page("webinars"))
         self.go_questions = self._action("Ctrl+5", lambda: self.show_page("questions"))
+        self.go_classes = self._action("Ctrl+6", self._show_classes)
         self.go_settings = self._action("Ctrl+,", lambda: self.show_page("settings"))
         self.switch_profile = self._action("Ctrl+Shift+P", self.sign_out)
         self.install_file = self._action("Ctrl+O", self.library.choose_bundle)
@@ -291,7 +305,7 @@ class MainWindow(QMainWindow):
         self.toolbar.setMovable(False)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for action in (self.go_library, self.go_reader, self.go_webinars, self.go_questions,
-                       self.go_search, self.go_calendar, self.go_settings):
+                       self.go_classes, self.go_search, self.go_calendar, self.go_settings):
             self.toolbar.addAction(action)
         spacer = QWidget()
         spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
@@ -306,8 +320,8 @@ class MainWindow(QMainWindow):
         self.file_menu.addActions([self.switch_profile, self.quit_action])
         self.view_menu = bar.addMenu("")
         self.view_menu.addActions([self.go_library, self.go_reader, self.go_webinars,
-                                   self.go_questions, self.go_search, self.go_calendar,
-                                   self.go_settings])
+                                   self.go_questions, self.go_classes, self.go_search,
+                                   self.go_calendar, self.go_settings])
         self.view_menu.addSeparator()
         self.view_menu.addAction(self.contrast_action)
         self.help_menu = bar.addMenu("")
@@ -325,6 +339,9 @@ class MainWindow(QMainWindow):
         self.go_webinars.setText(tr("Webinars"))
         self.go_questions.setText(tr("Q&&A"))
         self.go_questions.setToolTip(tr("Questions and answers"))
+        self.go_classes.setText(tr("Classes"))
+        self.go_classes.setToolTip(tr("Your classes: learners, sessions and attendance"))
+        self.go_classes.setVisible(self.ctx.facilitator_mode)  # facilitators only
         self.go_settings.setText(tr("Settings"))
         self.install_file.setText(tr("Install from file…"))
         self.add_catalog.setText(tr("Add catalog…"))
@@ -361,6 +378,8 @@ class MainWindow(QMainWindow):
         rows = [("Ctrl+1", tr("Library")), ("Ctrl+2", tr("Reader")), ("Ctrl+F", tr("Search")),
                 ("Ctrl+3", tr("Calendar")), ("Ctrl+4", tr("Webinars")),
                 ("Ctrl+5", tr("Questions and answers")),
+                ("Ctrl+6", tr("Classes (facilitators)")),
+                ("F5 · B · Esc", tr("Presenting: full screen, black screen, end")),
                 ("K / Space", tr("Play or pause a recording")),
                 ("J / L", tr("Back or forward 10 seconds")),
                 ("C", tr("Captions on or off")),
@@ -369,6 +388,8 @@ class MainWindow(QMainWindow):
                 ("Ctrl+D", tr("Bookmark this paragraph")),
                 ("Ctrl+B", tr("Bookmarks and notes")),
                 ("Ctrl++ / Ctrl+-", tr("Larger or smaller text")),
+                ("Ctrl+T", tr("Facilitators: start or pause the session clock")),
+                ("Ctrl+Shift+N", tr("Facilitators: next activity of the session")),
                 ("Ctrl+Return", tr("Submit quiz answers")),
                 ("Ctrl+Shift+H", tr("High contrast")), ("F9", tr("Sync now")),
                 ("Ctrl+Shift+P", tr("Switch profile")), ("Ctrl+Q", tr("Quit"))]
@@ -486,6 +507,8 @@ class MainWindow(QMainWindow):
         self.reader.save_position()
         if "player" in self._pages:
             self._pages["player"].stop()  # type: ignore[attr-defined]
+        if "presenter" in self._pages:
+            self._pages["presenter"].audience.close()  # type: ignore[attr-defined]
         self._remember_place()
         self.ctx.sign_in(None)
         self.profiles.set_profiles(self.ctx.profile_rows(),
@@ -546,6 +569,25 @@ class MainWindow(QMainWindow):
         self.open_webinar(series_id, session_id, -1.0)
         if self.current_page() == "player":
             self.page("player").show_questions()
+
+    def _show_classes(self) -> None:
+        if self.ctx.facilitator_mode:
+            self.show_page("classes")
+
+    def present(self, kind: str, first: str, second: str) -> None:
+        """A facilitator shows a module or a webinar's slides to the room."""
+        if not self.ctx.facilitator_mode:
+            return
+        page = self.page("presenter")
+        if kind == "module":
+            notes = self.reader.facilitator.notes
+            clock = self.reader.facilitator.clock_view.clock
+            same = notes is not None and (notes.course_id, notes.module_id) == (first, second)
+            page.present_module(first, second, notes.html if same and notes else "",
+                                clock if same else None)
+        else:
+            page.present_slides(first, second)
+        self.show_page("presenter")
 
     def open_search(self) -> None:
         page = self.page("search")
@@ -658,6 +700,8 @@ class MainWindow(QMainWindow):
                 self._pages["quiz"].save_pending()  # type: ignore[attr-defined]
         if "player" in self._pages:
             self._pages["player"].stop()  # type: ignore[attr-defined]
+        if "presenter" in self._pages:
+            self._pages["presenter"].audience.close()  # type: ignore[attr-defined]
         self._remember_place()
         try:
             from stepcampus.settings import save_settings

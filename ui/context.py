@@ -29,6 +29,11 @@ if TYPE_CHECKING:
 class Learner:
     id: str
     name: str
+    role: str = "learner"  # "facilitator": the app is in facilitator mode
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.role == "facilitator"
 
 
 class AppContext(QObject):
@@ -44,6 +49,8 @@ class AppContext(QObject):
     open_webinar = Signal(str, str, float)  # series id, session id, seconds (-1: where left)
     open_webinar_questions = Signal(str, str)  # series id, session id: its Q&A
     show_page = Signal(str)  # a page by name ("webinars", "questions")
+    # Facilitators: "module" and course id + module id, or "slides" and series + session id.
+    present = Signal(str, str, str)
     questions_changed = Signal()  # a question was asked, sent or answered
     # A bundle path, folder or URL to install from; from a catalog, "URL\nCOURSE ID\nTITLE".
     install_requested = Signal(str)
@@ -69,6 +76,11 @@ class AppContext(QObject):
     @property
     def preferences(self) -> Preferences:
         return self.settings.preferences(self.learner.id if self.learner else None)
+
+    @property
+    def facilitator_mode(self) -> bool:
+        """A facilitator is signed in: screens show facilitator notes and the session clock."""
+        return self.learner is not None and self.learner.is_facilitator
 
     def sign_in(self, learner: Learner | None) -> None:
         self.learner = learner

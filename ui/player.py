@@ -77,6 +77,8 @@ class PlayerPage(QWidget):
         self._video_started = 0.0
 
         self.back_button = QPushButton()
+        self.present_button = QPushButton()
+        self.present_button.hide()
         self.title = label(name="title")
         self.meta = label(name="hint")
         self.problem = label(name="error")
@@ -130,6 +132,7 @@ class PlayerPage(QWidget):
         titles.addWidget(self.title)
         titles.addWidget(self.meta)
         head.addLayout(titles, 1)
+        head.addWidget(self.present_button, 0, Qt.AlignmentFlag.AlignTop)
         slides_row = QHBoxLayout()
         slides_row.addStretch(1)
         slides_row.addWidget(self.previous_slide)
@@ -171,6 +174,7 @@ class PlayerPage(QWidget):
         self.save_timer.timeout.connect(self.save_position)
 
         self.back_button.clicked.connect(lambda: self.ctx.show_page.emit("webinars"))
+        self.present_button.clicked.connect(self._present)
         self.play_button.clicked.connect(self.toggle)
         self.back_step.clicked.connect(lambda: self.step(-JUMP_S))
         self.forward_step.clicked.connect(lambda: self.step(JUMP_S))
@@ -199,6 +203,8 @@ class PlayerPage(QWidget):
     # -- strings -------------------------------------------------------------------------------
     def retranslate(self) -> None:
         self.back_button.setText(tr("← Webinars"))
+        self.present_button.setText(tr("Present the slides"))
+        self.present_button.setToolTip(tr("Show the slides to the room; arrows move them"))
         self.tabs.setTabText(0, tr("Chapters"))
         self.tabs.setTabText(1, tr("Transcript"))
         self.tabs.setTabText(2, tr("Summary"))
@@ -250,8 +256,14 @@ class PlayerPage(QWidget):
             self.seek.setRange(0, int(self.session.recording_duration * 1000))
             self._load_variant(self.session.default_variant(), start, play=False)
             self.refresh_questions()
+        self.present_button.setVisible(self.ctx.facilitator_mode and bool(self.session.slides))
         if at >= 0:
             self.seek_to(at)
+
+    def _present(self) -> None:
+        if self.session is not None and self.ctx.facilitator_mode:
+            self.pause()
+            self.ctx.present.emit("slides", self.series.id, self.session.id)
 
     def show_questions(self) -> None:
         self.tabs.setCurrentWidget(self.questions)

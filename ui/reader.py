@@ -1,4 +1,5 @@
-"""The course reader: contents with completion marks, the module text, bookmarks and notes.
+"""The course reader: contents with completion marks, the module text, bookmarks and notes;
+in facilitator mode, the module's facilitator notes and session clock beside the text too.
 
 Modules render off the UI thread (Markdown, sanitising, glossary marks); the reader only lays
 the HTML out. Where the learner is (the paragraph at the top of the view) and how far they
@@ -12,9 +13,10 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QPoint, Qt, QTimer, QUrl
+from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, Qt, QTimer, QUrl
 from PySide6.QtGui import QImage, QKeySequence, QShortcut, QTextDocument
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QHBoxLayout,
     QInputDialog,
     QListWidget,
@@ -33,6 +35,7 @@ from stepcampus.progress.summary import CourseSummary
 from stepcampus.render.glossary import TERM_SCHEME, Term
 from ui import jobs, theme
 from ui.context import AppContext
+from ui.facilitator_notes import FacilitatorNotesPanel
 from ui.i18n import tr
 from ui.widgets import label
 
@@ -137,6 +140,11 @@ class ReaderPage(QWidget):
         self.bookmark_button = QPushButton()
         self.notes_button = QPushButton()
         self.notes_button.setCheckable(True)
+        self.facilitator_button = QPushButton()
+        self.facilitator_button.setCheckable(True)
+        self.facilitator_button.hide()
+        self.present_button = QPushButton()
+        self.present_button.hide()
         self.previous_button = QPushButton()
         self.next_button = QPushButton()
         self.quiz_button = QPushButton()
@@ -145,20 +153,30 @@ class ReaderPage(QWidget):
         self.bookmarks_title = label(name="subtitle")
         self.delete_bookmark_button = QPushButton()
 
-        top = QHBoxLayout()
-        titles = QVBoxLayout()
+        titles_box = QWidget()
+        titles = QVBoxLayout(titles_box)
+        titles.setContentsMargins(0, 0, 0, 0)
         titles.addWidget(self.course_title)
         titles.addWidget(self.time_left)
-        top.addLayout(titles, 1)
-        for button in (self.smaller, self.larger, self.bookmark_button, self.notes_button):
-            top.addWidget(button)
+        self.tools = QWidget()
+        tools = QHBoxLayout(self.tools)
+        tools.setContentsMargins(0, 0, 0, 0)
+        for button in (self.smaller, self.larger, self.bookmark_button, self.notes_button,
+                       self.facilitator_button, self.present_button):
+            tools.addWidget(button)
+        # Beside the buttons while there is room; above them when a panel or a longer
+        # language leaves the title no room to be read.
+        self.header = top = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        top.addWidget(titles_box, 1)
+        top.addWidget(self.tools, 0, Qt.AlignmentFlag.AlignRight)
         bottom = QHBoxLayout()
         bottom.addWidget(self.previous_button)
         bottom.addStretch(1)
         bottom.addWidget(self.quiz_button)
         bottom.addStretch(1)
         bottom.addWidget(self.next_button)
-        middle = QWidget()
+        self.middle = middle = QWidget()
+        middle.installEventFilter(self)
         middle_column = QVBoxLayout(middle)
         middle_column.setContentsMargins(0, 0, 0, 0)
         middle_column.addLayout(top)
@@ -171,12 +189,16 @@ class ReaderPage(QWidget):
         notes_column.addWidget(self.bookmarks, 1)
         notes_column.addWidget(self.delete_bookmark_button)
         self.notes_panel.hide()
-        split = QSplitter()
+        self.notes_browser = ModuleBrowser()  # the facilitator notes, images from the package
+        self.facilitator = FacilitatorNotesPanel(ctx, self.notes_browser)
+        self.facilitator.hide()
+        self.split = split = QSplitter()
         split.addWidget(self.toc)
         split.addWidget(middle)
+        split.addWidget(self.facilitator)
         split.addWidget(self.notes_panel)
         split.setStretchFactor(1, 4)
-        split.setSizes([330, 800, 260])
+        split.setSizes([330, 800, 0, 260])
         QVBoxLayout(self).addWidget(split)
 
         self.save_timer = QTimer(self)
@@ -194,6 +216,9 @@ class ReaderPage(QWidget):
         self.larger.clicked.connect(lambda: self.change_text_size(1))
         self.bookmark_button.clicked.connect(self.add_bookmark)
         self.notes_button.toggled.connect(self._toggle_notes)
+        self.facilitator_button.toggled.connect(self._toggle_facilitator)
+        self.present_button.clicked.connect(self._present)
+        self.facilitator.module_link.connect(self._open_linked_module)
         self.bookmarks.itemActivated.connect(self._bookmark_activated)
         self.bookmarks.itemClicked.connect(self._bookmark_activated)
         self.delete_bookmark_button.clicked.connect(self.delete_bookmark)
@@ -206,8 +231,16 @@ class ReaderPage(QWidget):
                            (QKeySequence("Ctrl+="), lambda: self.change_text_size(1)),
                            (QKeySequence.StandardKey.ZoomOut, lambda: self.change_text_size(-1))):
             QShortcut(keys, self, slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        # The session clock's keys, for facilitators only; chosen clear of text selection keys.
+        self.clock_shortcuts = [
+            QShortcut(QKeySequence(keys), self, slot,
+                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            for keys, slot in (("Ctrl+T", self.facilitator.toggle_clock),
+                               ("Ctrl+Shift+N", self.facilitator.next_activity))]
+        ctx.learner_changed.connect(self._apply_mode)
         self._restyle()
         self.retranslate()
+        self._apply_mode()
 
     # -- strings -------------------------------------------------------------------------------
     def retranslate(self) -> None:
@@ -219,6 +252,14 @@ class ReaderPage(QWidget):
         self.bookmark_button.setToolTip(tr("Bookmark this paragraph, with a note (Ctrl+D)"))
         self.notes_button.setText(tr("Bookmarks and notes"))
         self.notes_button.setToolTip(tr("Show or hide your bookmarks and notes (Ctrl+B)"))
+        self.facilitator_button.setText(tr("Facilitator notes"))
+        self.present_button.setText(tr("Present"))
+        self.present_button.setToolTip(tr("Show this module to the room, section by section, "
+                                          "with your notes and clock on this screen"))
+        self.facilitator_button.setToolTip(tr("Show or hide the facilitator notes and the "
+                                              "session clock"))
+        self.facilitator.retranslate()
+        self._fit_header()
         self.previous_button.setText(tr("← Previous module"))
         self.previous_button.setToolTip(tr("Alt+Left"))
         self.next_button.setText(tr("Next module →"))
@@ -235,6 +276,19 @@ class ReaderPage(QWidget):
             else:
                 self.refresh_progress()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.middle and event.type() == QEvent.Type.Resize:
+            self._fit_header()
+        return super().eventFilter(watched, event)
+
+    def _fit_header(self) -> None:
+        title_room = 240  # enough for a course title on two lines at most
+        stacked = self.middle.width() < self.tools.sizeHint().width() + title_room
+        direction = (QBoxLayout.Direction.TopToBottom if stacked
+                     else QBoxLayout.Direction.LeftToRight)
+        if self.header.direction() != direction:
+            self.header.setDirection(direction)
+
     def _restyle(self) -> None:
         anchor = self.current_anchor() if self.page else None
         prefs = self.ctx.preferences
@@ -242,6 +296,7 @@ class ReaderPage(QWidget):
         font.setPointSize(prefs.text_size)  # body text; CSS sizes headings relative to it
         self.browser.document().setDefaultFont(font)
         self.browser.document().setDefaultStyleSheet(theme.module_css(prefs))
+        self.facilitator.restyle()
         if self.page is not None:
             self._show_page(self.page, anchor)
 
@@ -261,6 +316,7 @@ class ReaderPage(QWidget):
         new_course = course_id != self.course_id
         self.course_id = course_id
         self.browser.course = self.ctx.course_view(course_id)
+        self.notes_browser.course = self.browser.course
         if new_course:
             self._record_launch(course_id)
         self.refresh_progress()
@@ -302,6 +358,7 @@ class ReaderPage(QWidget):
         self._update_buttons()
         self._update_time_left()
         self._fill_toc()  # the open module lists its sections
+        self._show_facilitator_notes()
         # A module short enough to fit on screen is read once shown.
         QTimer.singleShot(0, lambda: self.save_timer.start() if bar.maximum() == 0 else None)
 
@@ -556,6 +613,50 @@ class ReaderPage(QWidget):
 
         delete_bookmark(self.ctx.campus.sessions, item.data(_ROLE)[0])
         self._fill_bookmarks()
+
+    # -- facilitator mode ----------------------------------------------------------------------
+    def _apply_mode(self) -> None:
+        """Notes and clock for a facilitator (shown at first); nothing of them for a learner."""
+        mode = self.ctx.facilitator_mode
+        self.facilitator_button.setVisible(mode)
+        self.present_button.setVisible(mode)
+        self._fit_header()
+        for shortcut in self.clock_shortcuts:
+            shortcut.setEnabled(mode)
+        self.facilitator.clear()  # another profile: nothing of the last one's stays on screen
+        if not mode:
+            self.facilitator_button.setChecked(False)
+            self.facilitator.hide()
+            return
+        if self.facilitator_button.isChecked():
+            self._toggle_facilitator(True)
+        else:
+            self.facilitator_button.setChecked(True)
+
+    def _toggle_facilitator(self, shown: bool) -> None:
+        shown = shown and self.ctx.facilitator_mode
+        was_hidden = self.facilitator.isHidden()
+        self.facilitator.setVisible(shown)
+        if shown and was_hidden:  # room for the notes, taken from the contents and the text
+            sizes = self.split.sizes()
+            width = sum(sizes) or self.width()
+            toc, notes = min(sizes[0] or 260, 260), max(360, width // 3)
+            self.split.setSizes([toc, max(width - toc - notes - sizes[3], 300), notes, sizes[3]])
+        self._show_facilitator_notes()
+
+    def _show_facilitator_notes(self) -> None:
+        if self.page is not None and self.ctx.facilitator_mode and self.facilitator.isVisibleTo(
+                self):
+            self.facilitator.show_module(self.page.course_id, self.page.module_id,
+                                         self.page.language)
+
+    def _present(self) -> None:
+        if self.page is not None and self.ctx.facilitator_mode:
+            self.ctx.present.emit("module", self.page.course_id, self.page.module_id)
+
+    def _open_linked_module(self, module_id: str, anchor: str) -> None:
+        if self.course_id is not None:
+            self.open(self.course_id, module_id, anchor or None)
 
     def _toggle_notes(self, shown: bool) -> None:
         self.notes_panel.setVisible(shown)

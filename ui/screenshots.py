@@ -4,7 +4,8 @@
 
 Runs offscreen unless a display is set (e.g. under xvfb-run); look at the PNGs as a learner
 would. The learner is made up, completes the course through the core (so the certificate
-screen has something to show), and answers one quiz wrong to show its feedback.
+screen has something to show), and answers one quiz wrong to show its feedback; a made-up
+facilitator then opens a module with its notes and session clock.
 """
 
 from __future__ import annotations
@@ -132,8 +133,90 @@ def capture(out: Path, data: Path) -> list[Path]:
     wait_for(app, lambda: len(calendar.occurrences) >= 4)
     shots.append(take(window, out, "calendar.png"))
     shots += _webinar_screens(app, window, out)
+    shots.append(_facilitator_screen(app, window, out))
+    shots += _presenter_screens(app, window, out)
+    shots.append(_classes_screen(app, window, out, data))
     window.close()
     return shots
+
+
+def _classes_screen(app: Any, window: Any, out: Path, data: Path) -> Path:
+    """A facilitator's class: two learners of this desktop, two sessions, attendance taken."""
+    from datetime import datetime, timedelta
+
+    from stepcampus.calendar.store import CalendarStore
+    from stepcampus.classroom import classes
+    from stepcampus.progress import activity
+
+    factory = window.campus.sessions
+    calendar = CalendarStore.for_data_dir(data)
+    facilitator = window.ctx.learner.id
+    learners = [p.id for p in activity.list_profiles(factory) if p.role == "learner"]
+    kofi = activity.create_profile(factory, "Kofi Mensah").id
+    group = classes.create_class(factory, "District officers, cohort 3", facilitator, SAMPLE)
+    classes.enrol_profiles(factory, group.id, [*learners, kofi])
+    monday = (datetime.now() + timedelta(days=7 - datetime.now().weekday())).replace(
+        hour=9, minute=0, second=0, microsecond=0)
+    first = classes.plan_session(
+        factory, group.id, "Social exclusion and health protection", monday, "Africa/Nairobi",
+        180, ["social-exclusion", "social-health-protection"], "Training room 2",
+        calendar=calendar)
+    classes.plan_session(factory, group.id, "Informal workers and solidarity",
+                         monday + timedelta(days=7), "Africa/Nairobi", 180,
+                         ["informal-workers-health", "solidarity-economy"], "Training room 2",
+                         calendar=calendar)
+    members = classes.list_members(factory, group.id)
+    classes.record_attendance(factory, first.id, {m.id: status for m, status in zip(
+        members, ("present", "late"), strict=False)})
+    window.show_page("classes")
+    page = window.page("classes")
+    page.reload()
+    wait_for(app, lambda: page.data is not None)
+    page.tabs.setCurrentIndex(page.tabs.count() - 1)  # the attendance grid
+    settle(app, 10)
+    return take(window, out, "classes.png")
+
+
+def _presenter_screens(app: Any, window: Any, out: Path) -> list[Path]:
+    """The presenter console on the facilitator's screen and what the room sees."""
+    window.reader.present_button.click()
+    presenter = window.page("presenter")
+    presenter.go(2)
+    settle(app, 10)
+    console = take(window, out, "presenter.png")
+    room = out / "presenter-room.png"
+    presenter.audience.resize(1280, 720)
+    settle(app, 10)
+    presenter.audience.grab().save(str(room))
+    presenter.end()
+    return [console, room]
+
+
+def _facilitator_screen(app: Any, window: Any, out: Path) -> Path:
+    """The reader in facilitator mode: notes beside the module, the session clock running on
+    its second activity, the first one done."""
+    window.sign_out()
+    page = window.profiles
+    page.new_name.setText("Moussa Traoré")
+    page.facilitator_check.setChecked(True)
+    page.new_pin.setText("2580")
+    page.create()
+    wait_for(app, lambda: window.ctx.facilitator_mode)
+    reader = window.reader
+    moment = [0.0]
+    reader.facilitator.clock_time = lambda: moment[0]  # a session under way, without waiting
+    module = "informal-workers-health"
+    window.open_module(SAMPLE, module, "")
+    wait_for(app, lambda: reader.facilitator.notes is not None
+             and reader.facilitator.notes.module_id == module)
+    clock = reader.facilitator.clock_view
+    clock.toggle()
+    moment[0] += 11 * 60 + 20  # the welcome ran a little over its ten minutes
+    clock.next()
+    moment[0] += 7 * 60 + 35
+    clock.refresh()
+    settle(app)
+    return take(window, out, "facilitator.png")
 
 
 def _webinar_screens(app: Any, window: Any, out: Path) -> list[Path]:

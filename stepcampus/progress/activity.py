@@ -22,6 +22,7 @@ from stepcampus.errors import InputError, Problem, StepCampusError
 from stepcampus.progress import xapi
 from stepcampus.store.database import SessionFactory, write_session
 from stepcampus.store.models import (
+    ROLES,
     Bookmark,
     InstalledCourse,
     ModuleProgress,
@@ -45,13 +46,16 @@ _ID_CHUNK = 500
 # Profiles ------------------------------------------------------------------------------------
 
 
-def create_profile(factory: SessionFactory, name: str, pin: str | None = None) -> Profile:
-    """A new learner profile; an empty pin means none. InputError for an empty or taken name."""
+def create_profile(factory: SessionFactory, name: str, pin: str | None = None,
+                   role: str = "learner") -> Profile:
+    """A new profile; an empty pin means none. InputError for an empty or taken name, an
+    unknown role, or a facilitator without a PIN."""
     name = name.strip()
     if not name:
         raise InputError(Problem("profile", None, "the name is empty", "type a name"))
     if len(name) > NAME_MAX:
         raise InputError(Problem("profile", None, f"the name is longer than {NAME_MAX} letters"))
+    _check_role(role, has_pin=bool(pin))
     with write_session(factory) as session:
         # Case-insensitive: "Ana" and "ana" would be indistinguishable in the profile picker.
         taken = {n.casefold() for n in session.scalars(select(Profile.name))}
@@ -59,9 +63,34 @@ def create_profile(factory: SessionFactory, name: str, pin: str | None = None) -
             raise InputError(
                 Problem("profile", None, f"a profile named {name!r} exists", "choose another name")
             )
-        profile = Profile(name=name, pin_hash=_hash_pin(pin) if pin else None)
+        profile = Profile(name=name, pin_hash=_hash_pin(pin) if pin else None, role=role)
         session.add(profile)
     return profile
+
+
+def set_role(factory: SessionFactory, profile_id: str, role: str,
+             pin: str | None = None) -> Profile:
+    """Make a profile a facilitator or a learner again; a given pin becomes its PIN.
+
+    A facilitator needs a PIN: the profile's own, or pin. A learner again keeps the PIN.
+    """
+    with write_session(factory) as session:
+        profile = _profile(session, profile_id)
+        _check_role(role, has_pin=bool(pin) or profile.pin_hash is not None)
+        if pin:
+            profile.pin_hash = _hash_pin(pin)
+        profile.role = role
+    return profile
+
+
+def _check_role(role: str, has_pin: bool) -> None:
+    if role not in ROLES:
+        raise InputError(Problem("role", None, f"unknown role {role!r}",
+                                 f"use one of {', '.join(ROLES)}"))
+    if role == "facilitator" and not has_pin:
+        # Facilitator mode shows notes learners must not see: never open to a click.
+        raise InputError(Problem("pin", None, "a facilitator profile needs a PIN",
+                                 "choose a PIN of 4 or more digits"))
 
 
 def list_profiles(factory: SessionFactory) -> list[Profile]:

@@ -13,7 +13,7 @@ from stepcampus.errors import InputError, Problem
 XAPI_VERSION = "1.0.3"
 VERB_BASE = "http://adlnet.gov/expapi/verbs/"
 VERBS = ("launched", "progressed", "completed", "attempted", "answered", "passed", "failed",
-         "asked")
+         "asked", "attended")
 HOME_PAGE = "urn:stepcampus:desktop"
 # cmi5's progress extension: an integer 0..100, understood by LRS dashboards.
 PROGRESS_EXTENSION = "https://w3id.org/xapi/cmi5/result/extensions/progress"
@@ -61,6 +61,15 @@ def quiz_iri(course_id: str, module_id: str) -> str:
 
 def question_iri(course_id: str, module_id: str, index: int) -> str:
     return f"{quiz_iri(course_id, module_id)}:question:{int(index)}"
+
+
+def class_iri(class_id: str) -> str:
+    """A class a facilitator runs on this desktop (its id is unique across desktops)."""
+    return f"urn:stepcampus:class:{_part(class_id)}"
+
+
+def class_session_iri(class_id: str, session_id: str) -> str:
+    return f"{class_iri(class_id)}:session:{_part(session_id)}"
 
 
 def format_timestamp(moment: datetime) -> str:

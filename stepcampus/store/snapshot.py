@@ -21,10 +21,15 @@ class ProfileRow:
     name: str
     pin_hash: str | None
     last_used_at: datetime
+    role: str = "learner"  # or "facilitator", which always has a PIN
 
     @property
     def has_pin(self) -> bool:
         return self.pin_hash is not None
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.role == "facilitator"
 
 
 @dataclass(frozen=True)
@@ -74,8 +79,8 @@ class Snapshot:
 
     def profiles(self) -> list[ProfileRow]:
         rows = self.conn.execute(
-            "SELECT id, name, pin_hash, last_used_at FROM profiles ORDER BY lower(name)")
-        return [ProfileRow(i, n, h, datetime.fromisoformat(t)) for i, n, h, t in rows]
+            "SELECT id, name, pin_hash, last_used_at, role FROM profiles ORDER BY lower(name)")
+        return [ProfileRow(i, n, h, datetime.fromisoformat(t), r) for i, n, h, t, r in rows]
 
     def installed(self) -> list[CourseRow]:
         """Installed courses (webinar series are packages too, listed by `installed_series`)."""

@@ -79,3 +79,68 @@ def test_delete_profile_removes_its_rows_and_keeps_its_statements(
 def test_unknown_profile(factory: SessionFactory) -> None:
     with pytest.raises(StepCampusError, match="no learner profile"):
         activity.record_launch(factory, "nobody", COURSE)
+
+
+def test_a_profile_is_a_learner_unless_made_a_facilitator(factory: SessionFactory) -> None:
+    learner = activity.create_profile(factory, "Amina")
+    facilitator = activity.create_profile(factory, "Fatou", pin="1357", role="facilitator")
+    assert learner.role == "learner" and facilitator.role == "facilitator"
+    assert activity.check_pin(facilitator, "1357")
+    roles = {p.name: p.role for p in activity.list_profiles(factory)}
+    assert roles == {"Amina": "learner", "Fatou": "facilitator"}
+
+
+@pytest.mark.parametrize("pin", [None, ""])
+def test_a_facilitator_without_a_pin_is_refused(factory: SessionFactory, pin: str | None) -> None:
+    with pytest.raises(InputError, match=r"^pin: a facilitator profile needs a PIN"):
+        activity.create_profile(factory, "Fatou", pin=pin, role="facilitator")
+    assert activity.list_profiles(factory) == []
+
+
+def test_an_unknown_role_is_refused(factory: SessionFactory) -> None:
+    with pytest.raises(InputError, match=r"^role: unknown role 'admin'"):
+        activity.create_profile(factory, "Fatou", pin="1357", role="admin")
+    amina = activity.create_profile(factory, "Amina", pin="1357")
+    with pytest.raises(InputError, match="unknown role"):
+        activity.set_role(factory, amina.id, "teacher")
+    assert activity.list_profiles(factory)[0].role == "learner"
+
+
+def test_set_role_with_the_profiles_own_pin(factory: SessionFactory) -> None:
+    amina = activity.create_profile(factory, "Amina", pin="2468")
+    made = activity.set_role(factory, amina.id, "facilitator")
+    assert made.role == "facilitator" and made.pin_hash == amina.pin_hash  # PIN unchanged
+    again = activity.set_role(factory, amina.id, "learner")
+    assert again.role == "learner" and activity.check_pin(again, "2468")  # keeps its PIN
+    assert [p.role for p in activity.list_profiles(factory)] == ["learner"]
+
+
+def test_becoming_a_facilitator_needs_a_pin_or_is_given_one(factory: SessionFactory) -> None:
+    kofi = activity.create_profile(factory, "Kofi")
+    with pytest.raises(InputError, match=r"^pin: a facilitator profile needs a PIN"):
+        activity.set_role(factory, kofi.id, "facilitator")
+    stored = activity.list_profiles(factory)[0]
+    assert stored.role == "learner" and stored.pin_hash is None  # nothing changed
+    made = activity.set_role(factory, kofi.id, "facilitator", pin="9753")
+    assert made.role == "facilitator" and activity.check_pin(made, "9753")
+    assert not activity.check_pin(made, "")
+
+
+def test_set_role_of_an_unknown_profile(factory: SessionFactory) -> None:
+    with pytest.raises(StepCampusError, match="no learner profile"):
+        activity.set_role(factory, "nobody", "facilitator", pin="1234")
+
+
+def test_the_snapshot_reads_the_role(factory: SessionFactory, db_path) -> None:
+    from stepcampus.store.snapshot import Snapshot
+
+    activity.create_profile(factory, "Amina")
+    activity.create_profile(factory, "Fatou", pin="1357", role="facilitator")
+    snapshot = Snapshot.open(db_path)
+    assert snapshot is not None
+    try:
+        rows = snapshot.profiles()
+    finally:
+        snapshot.close()
+    assert [(r.name, r.role, r.is_facilitator, r.has_pin) for r in rows] == [
+        ("Amina", "learner", False, False), ("Fatou", "facilitator", True, True)]

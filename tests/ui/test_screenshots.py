@@ -9,7 +9,8 @@ from PySide6.QtGui import QImage
 from ui.screenshots import capture
 
 SCREENS = ["profiles", "library", "reader", "quiz", "quiz-feedback", "search", "certificate",
-           "settings", "sync", "calendar", "webinars", "player", "player-questions", "questions"]
+           "settings", "sync", "calendar", "webinars", "player", "player-questions", "questions",
+           "facilitator", "presenter", "presenter-room", "classes"]
 
 
 def test_every_main_screen_is_saved(qapp, tmp_path: Path) -> None:
