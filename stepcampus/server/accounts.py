@@ -16,7 +16,15 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from stepcampus.server.models import ROLES, Account, ClassGroup, ClassMember, EnrolmentCode, Token
+from stepcampus.server.models import (
+    HUB_SCOPE,
+    ROLES,
+    Account,
+    ClassGroup,
+    ClassMember,
+    EnrolmentCode,
+    Token,
+)
 from stepcampus.server.passwords import hash_password
 from stepcampus.server.problems import Refused, bad_request, forbidden, not_found
 from stepcampus.store.models import utcnow
@@ -27,6 +35,8 @@ MAX_PASSWORD = 1024
 CODE_LENGTH = 10
 MAX_CODE_USES = 10000
 MAX_CODE_DAYS = 366
+MAX_HUBS = 20  # per facilitator: a handful of rooms, not a way to mint tokens without end
+HUB_ID_LENGTH = 16
 
 
 @dataclass(frozen=True)
@@ -37,6 +47,7 @@ class Principal:
     username: str
     display_name: str
     role: str
+    scope: str | None = None  # HUB_SCOPE when signed in with a LAN hub's token
 
 
 def check_username(username: object) -> str:
@@ -197,17 +208,71 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue_token(session: Session, account_id: int) -> str:
+def issue_token(session: Session, account_id: int, scope: str | None = None,
+                label: str | None = None) -> str:
     token = secrets.token_urlsafe(32)
-    session.add(Token(token_hash=token_hash(token), account_id=account_id))
+    session.add(Token(token_hash=token_hash(token), account_id=account_id, scope=scope,
+                      label=label))
     session.flush()
     return token
 
 
-def account_for_token(session: Session, token: str) -> Account | None:
-    return session.scalar(select(Account).join(Token, Token.account_id == Account.id)
-                          .where(Token.token_hash == token_hash(token)))
+def account_for_token(session: Session, token: str) -> tuple[Account, str | None] | None:
+    """The token's account and scope, or None for an unknown token."""
+    row = session.execute(select(Account, Token.scope).join(Token, Token.account_id == Account.id)
+                          .where(Token.token_hash == token_hash(token))).first()
+    return (row[0], row[1]) if row is not None else None
 
 
-def principal(account: Account) -> Principal:
-    return Principal(account.id, account.username, account.display_name, account.role)
+def principal(account: Account, scope: str | None = None) -> Principal:
+    return Principal(account.id, account.username, account.display_name, account.role, scope)
+
+
+# ------------------------------------------------------------------ LAN hubs
+# A hub relays a room's statements while the campus is out of reach. Rather than a new kind of
+# account, it holds a token of the facilitator it belongs to, scoped to the LRS: it may write
+# (and read) exactly what that facilitator may there, their classes' learners' records, and
+# nothing under /api/. The facilitator lists and revokes their hubs' tokens.
+
+
+def hub_id(row: Token) -> str:
+    return row.token_hash[:HUB_ID_LENGTH]
+
+
+def hub_json(row: Token, facilitator: str) -> dict[str, object]:
+    return {"id": hub_id(row), "label": row.label, "facilitator": facilitator,
+            "created": row.created_at.isoformat()}
+
+
+def issue_hub_token(session: Session, facilitator: Account, label: object) -> tuple[str, Token]:
+    if facilitator.role != "facilitator":
+        raise bad_request(f"{facilitator.username!r} is a {facilitator.role}; a hub belongs to "
+                          "a facilitator (it relays their classes' learners)")
+    name = check_name(label, "label")
+    if len(hub_tokens(session, facilitator.id)) >= MAX_HUBS:
+        raise Refused(409, f"{facilitator.username} has {MAX_HUBS} hubs already; revoke one "
+                      "first")
+    token = issue_token(session, facilitator.id, HUB_SCOPE, name)
+    row = session.get(Token, token_hash(token))
+    assert row is not None
+    return token, row
+
+
+def hub_tokens(session: Session, account_id: int | None) -> list[Token]:
+    """The hub tokens of one facilitator, or (None) of everyone, oldest first."""
+    query = select(Token).where(Token.scope == HUB_SCOPE).order_by(Token.created_at)
+    if account_id is not None:
+        query = query.where(Token.account_id == account_id)
+    return list(session.scalars(query))
+
+
+def revoke_hub_token(session: Session, who: Principal, hub: object) -> Token:
+    if not isinstance(hub, str) or not re.fullmatch(f"[0-9a-f]{{{HUB_ID_LENGTH}}}", hub):
+        raise bad_request(f"a hub id is {HUB_ID_LENGTH} hexadecimal digits (a-f, 0-9)")
+    row = session.scalar(select(Token).where(Token.scope == HUB_SCOPE,
+                                             Token.token_hash.startswith(hub.lower())))
+    if row is None or (who.role != "admin" and row.account_id != who.id):
+        raise not_found(f"no hub {hub} of {who.username}")
+    session.delete(row)
+    session.flush()
+    return row

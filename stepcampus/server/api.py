@@ -43,11 +43,11 @@ def _class_json(session: Any, group: ClassGroup) -> dict[str, Any]:
             "learners": [m.username for m in accounts.members(session, group)]}
 
 
-async def _manager(request: Request) -> Principal:
+async def _manager(request: Request, what: str = "manage classes") -> Principal:
     who = await authenticate(request)
     if who.role not in ("facilitator", "admin"):
         raise forbidden(f"{who.username} is a {who.role}; only facilitators and admins "
-                        "manage classes")
+                        f"{what}")
     return who
 
 
@@ -63,7 +63,7 @@ async def token(request: Request) -> Response:
 
 
 async def me(request: Request) -> Response:
-    who = await authenticate(request)
+    who = await authenticate(request, hub_ok=True)  # a hub checks its link with it
     ctx = context(request)
 
     def classes() -> list[str]:
@@ -75,7 +75,7 @@ async def me(request: Request) -> Response:
                     .where(ClassMember.account_id == who.id).order_by(ClassGroup.name)))
             return [g.name for g in accounts.classes_of(session, who)]
 
-    return JSONResponse({**_account_json(request, who),
+    return JSONResponse({**_account_json(request, who), "scope": who.scope,
                          "classes": await run_in_threadpool(classes)})
 
 
@@ -214,6 +214,55 @@ async def answer_question(request: Request) -> Response:
     return JSONResponse(await run_in_threadpool(run))
 
 
+async def hubs(request: Request) -> Response:
+    """POST: a facilitator (or an admin, naming one) makes a LAN hub's token; GET: the hubs."""
+    who = await _manager(request, "make and list LAN hubs")
+    ctx = context(request)
+    if request.method == "GET":
+        def listing() -> list[dict[str, Any]]:
+            with ctx.factory() as session:
+                rows = accounts.hub_tokens(session, None if who.role == "admin" else who.id)
+                names = {a.id: a.username for a in session.scalars(
+                    select(Account).where(Account.id.in_({r.account_id for r in rows})))}
+                return [accounts.hub_json(r, names.get(r.account_id, "?")) for r in rows]
+
+        return JSONResponse({"hubs": await run_in_threadpool(listing)})
+    data = await _json_object(request)
+    unknown = sorted(set(data) - {"label", "facilitator"})
+    if unknown:
+        raise bad_request(f"unexpected field {unknown[0]!r} (send label and, for an admin, "
+                          "facilitator)")
+    facilitator = data.get("facilitator", who.username)
+    if facilitator != who.username and who.role != "admin":
+        raise forbidden("only an admin may make a hub for another facilitator")
+    if who.role == "admin" and "facilitator" not in data:
+        raise bad_request("facilitator: an admin names the facilitator the hub belongs to")
+
+    def create() -> dict[str, Any]:
+        with write_session(ctx.factory) as session:
+            account = accounts.find_account(session, str(facilitator))
+            if account is None:
+                raise Refused(404, f"facilitator: no account named {facilitator!r}")
+            token, row = accounts.issue_hub_token(session, account, data.get("label"))
+            learners = sorted(accounts.learners_of(session, account.id))
+            return {**accounts.hub_json(row, account.username), "token": token,
+                    "learners": learners}
+
+    return JSONResponse(await run_in_threadpool(create), status_code=201)
+
+
+async def hub_revoke(request: Request) -> Response:
+    who = await _manager(request, "revoke LAN hubs")
+    ctx = context(request)
+
+    def revoke() -> None:
+        with write_session(ctx.factory) as session:
+            accounts.revoke_hub_token(session, who, request.path_params["hub_id"])
+
+    await run_in_threadpool(revoke)
+    return Response(status_code=204)
+
+
 ROUTES = [
     Route("/api/token", token, methods=["POST"]),
     Route("/api/me", me, methods=["GET"]),
@@ -223,4 +272,6 @@ ROUTES = [
     Route("/api/classes/{class_id:int}/codes", class_codes, methods=["POST"]),
     Route("/api/questions", questions, methods=["GET", "POST"]),
     Route("/api/questions/{question_id}/answer", answer_question, methods=["POST"]),
+    Route("/api/hubs", hubs, methods=["GET", "POST"]),
+    Route("/api/hubs/{hub_id}", hub_revoke, methods=["DELETE"]),
 ]

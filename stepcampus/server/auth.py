@@ -92,10 +92,10 @@ class Authenticator:
         scheme = scheme.lower()
         if scheme == "bearer":
             with self._factory() as session:
-                account = account_for_token(session, value.strip())
-                if account is None:
+                found = account_for_token(session, value.strip())
+                if found is None:
                     raise unauthorised("the bearer token is not valid")
-                return principal(account)
+                return principal(*found)
         if scheme != "basic":
             raise unauthorised(f"unsupported authorization scheme {scheme!r}")
         try:

@@ -12,6 +12,8 @@ from stepcampus.server.access import Access
 from stepcampus.server.accounts import Principal, learners_of
 from stepcampus.server.agents import learner_agent
 from stepcampus.server.auth import Authenticator
+from stepcampus.server.models import HUB_SCOPE
+from stepcampus.server.problems import forbidden
 
 
 @dataclass
@@ -33,16 +35,21 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def authenticate(request: Request) -> Principal:
+async def authenticate(request: Request, *, hub_ok: bool = False) -> Principal:
+    """Who is asking; a LAN hub's token only where hub_ok (the LRS, /api/me)."""
     ctx = context(request)
-    return await run_in_threadpool(ctx.auth.authenticate, request.headers.get("authorization"),
-                                   client_address(request))
+    who = await run_in_threadpool(ctx.auth.authenticate, request.headers.get("authorization"),
+                                  client_address(request))
+    if who.scope == HUB_SCOPE and not hub_ok:
+        raise forbidden(f"this is a LAN hub's token of {who.username}: it may only send and "
+                        "read the xAPI records of their classes' learners")
+    return who
 
 
 async def access_for(request: Request) -> Access:
-    """The asking principal and, for a facilitator, the learners of their classes."""
+    """The asking principal and, for a facilitator (or their hub), their classes' learners."""
     ctx = context(request)
-    who = await authenticate(request)
+    who = await authenticate(request, hub_ok=True)
     if who.role != "facilitator":
         return Access(who)
 

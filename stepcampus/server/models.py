@@ -25,6 +25,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from stepcampus.store.models import NAMING_CONVENTION, UTCDateTime, utcnow
 
 ROLES = ("admin", "facilitator", "learner")
+# A token's scope: None signs in as the account; "hub" is a facilitator's delegated token for a
+# LAN hub (stepcampus hub), good for the LRS only (their classes' learners' records).
+HUB_SCOPE = "hub"
 
 
 class ServerBase(DeclarativeBase):
@@ -85,6 +88,8 @@ class Token(ServerBase):
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"),
                                             index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    scope: Mapped[str | None] = mapped_column(String(16))  # None or HUB_SCOPE
+    label: Mapped[str | None] = mapped_column(String(200))  # a hub token's name, shown in lists
 
 
 class StoredStatement(ServerBase):
