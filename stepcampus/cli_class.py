@@ -96,6 +96,21 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="FILE.ics",
                    help="the file to write (- for standard output)")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "report", help="a class's report: modules completed, quiz scores, attendance and "
+        "item analysis per question (printed, or as CSV, PDF or JSON)",
+        description="Without options the report is printed as tables. Learners enrolled with a "
+        "campus account show their attendance only: their progress is on the campus server.")
+    p.add_argument("class_key", metavar="CLASS")
+    p.add_argument("--learner", metavar="NAME",
+                   help="one learner's report (a profile name or campus user name)")
+    p.add_argument("--csv", metavar="FILE", type=Path,
+                   help="write it as CSV (UTF-8, in sections: learners, attendance, item "
+                   "analysis, answers per choice)")
+    p.add_argument("--pdf", metavar="FILE", type=Path, help="write it as an A4 PDF")
+    p.add_argument("--json", action="store_true", help="print it as JSON")
+    p.set_defaults(func=cmd_report)
     return parser
 
 
@@ -340,3 +355,89 @@ def cmd_export(args: argparse.Namespace) -> int:
     print(f"wrote {count} session{'s' if count != 1 else ''} of {group.name} to {args.output}",
           file=sys.stderr)
     return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from stepcampus.classroom.reports import class_report, report_csv, report_json
+    from stepcampus.textfile import write_atomic
+
+    campus = _campus(args)
+    group = _class(campus, args.class_key)
+    report = class_report(campus.sessions, campus.content, group.id)
+    learner = report.learner(args.learner) if args.learner is not None else None
+    who = f" for {learner.name}" if learner is not None else ""
+    if args.csv is not None:
+        write_atomic(args.csv, report_csv(report, learner))
+        print(f"wrote the report of {group.name}{who} to {args.csv}", file=sys.stderr)
+    if args.pdf is not None:
+        from stepcampus.classroom.report_pdf import render_report_pdf
+
+        write_atomic(args.pdf, render_report_pdf(report, learner))
+        print(f"wrote the report of {group.name}{who} to {args.pdf}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(report_json(report, learner), indent=2, ensure_ascii=False))
+    elif args.csv is None and args.pdf is None:
+        from stepcampus.textfile import write_stdout
+
+        write_stdout(_report_text(report, learner))
+    return 0
+
+
+def _report_text(report: Any, learner: Any) -> str:
+    """The report as tab-separated tables, for a terminal or a pipe."""
+    from stepcampus.classroom.reports import averages_text, score_text, share_text
+
+    course = report.course_title or "no course"
+    lines = [f"{report.class_name} · {course} · {report.made_at:%Y-%m-%d}"]
+    if learner is not None:
+        lines[0] = f"{learner.name} · " + lines[0]
+        if not learner.local:
+            lines.append("progress on the campus server (campus account "
+                         f"{learner.campus_username}): attendance only")
+        elif learner.modules:
+            lines += ["", "module\tread\tbest %\tpassed\tattempts"]
+            for m in learner.modules:
+                quiz = [score_text(m.best) or "-", "yes" if m.passed else "no",
+                        str(m.attempts)] if m.has_quiz else ["", "", ""]
+                lines.append("\t".join([m.title, "yes" if m.completed else "no", *quiz]))
+        lines += ["", "session\tstatus"]
+        for sitting, status in zip(report.sessions, learner.statuses, strict=True):
+            lines.append(f"{sitting.start:%Y-%m-%d %H:%M} {sitting.title}\t{status or '-'}")
+        lines.append(f"attended {share_text(learner.attendance.share) or '-'} %")
+        return "\n".join(lines) + "\n"
+
+    lines.append(averages_text(report))
+    lines += report.notes
+    quizzes = report.quizzes
+    lines += ["", "\t".join(["learner", "modules", *(f"Q{n}" for n in range(
+        1, len(quizzes) + 1)), "present", "late", "absent", "excused", "attended %"])]
+    for row in report.learners:
+        cells = [row.name]
+        if row.local:
+            cells.append(f"{row.completed}/{len(report.modules)}")
+            for quiz in quizzes:
+                result = row.quiz(quiz.module_id)
+                best = score_text(result.best if result else None) or "-"
+                cells.append(best + (" passed" if result and result.passed else ""))
+        else:
+            cells += ["campus"] + ["-"] * len(quizzes)
+        a = row.attendance
+        cells += [str(a.present), str(a.late), str(a.absent), str(a.excused),
+                  share_text(a.share) or "-"]
+        lines.append("\t".join(cells))
+    if report.has_campus_learners:
+        lines.append("campus: a campus account, whose progress is on the campus server")
+    for number, quiz in enumerate(quizzes, 1):
+        lines += ["", f"Q{number} {quiz.title}: {quiz.takers} took it, {quiz.passed} passed, "
+                  f"mean best score {score_text(quiz.mean_best) or '-'} %"]
+        if quiz.problem:
+            lines.append(f"  {quiz.problem}")
+        for item in quiz.items if quiz.takers else []:
+            text = item.text if len(item.text) <= 70 else item.text[:69] + "…"
+            correct = "read by a facilitator" if item.correct is None else \
+                f"{share_text(item.share_correct) or '-'} % correct"
+            line = f"  {item.number}. {text}\t{item.answered}/{item.takers} answered\t{correct}"
+            if item.top_wrong is not None:
+                line += f"\twrong most: \"{item.top_wrong.text}\" ({item.top_wrong.count})"
+            lines.append(line)
+    return "\n".join(lines) + "\n"

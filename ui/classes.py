@@ -1,5 +1,5 @@
-"""Classes, for facilitators: their classes, each with its learners, its planned sessions and
-the attendance grid (learners by sessions).
+"""Classes, for facilitators: their classes, each with its learners, its planned sessions,
+the attendance grid (learners by sessions) and its report (`ui.class_report`).
 
 Every change is saved at once off the UI thread, through the core. What the core refuses is
 said on the page's message line, or in the open dialog, which stays open with what was typed.
@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from stepcampus.tasks import Task
 from ui import jobs
+from ui.class_report import ClassReportView
 from ui.context import AppContext
 from ui.i18n import tr
 from ui.widgets import label, scroll_area
@@ -335,6 +336,8 @@ class ClassesPage(QWidget):
         self.tabs.addTab(learners, "")
         self.tabs.addTab(sessions, "")
         self.tabs.addTab(attendance, "")
+        self.report = ClassReportView(ctx)
+        self.tabs.addTab(self.report, "")
 
         self.detail = QWidget()
         column = QVBoxLayout(self.detail)
@@ -349,6 +352,9 @@ class ClassesPage(QWidget):
         body = QHBoxLayout()
         body.addLayout(left)
         body.addWidget(self.detail, 1)
+        # The list keeps its place at the left, also while no class is chosen yet.
+        self.class_list.setMaximumWidth(320)
+        body.addStretch(0)
         head = QHBoxLayout()
         head.addWidget(self.title, 1)
         head.addWidget(self.new_button)
@@ -460,6 +466,7 @@ class ClassesPage(QWidget):
         self.cancel_button.setEnabled(False)
         self.export_button.setEnabled(bool(grid.sessions))
         self._fill_grid()
+        self.report.set_class(grid.group.id)  # read again now if on screen, else when shown
 
     def _fill_grid(self) -> None:
         from stepcampus.classroom.classes import local_start
@@ -689,6 +696,8 @@ class ClassesPage(QWidget):
         self.tabs.setTabText(0, tr("Learners"))
         self.tabs.setTabText(1, tr("Sessions"))
         self.tabs.setTabText(2, tr("Attendance"))
+        self.tabs.setTabText(3, tr("Report"))
+        self.report.retranslate()
         self.member_list.setAccessibleName(tr("Learners"))
         self.learner_box.setAccessibleName(tr("Learner profile to enrol"))
         self.enrol_button.setText(tr("Enrol"))
