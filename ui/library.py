@@ -7,6 +7,7 @@ what else there is, with its size before anything downloads.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -35,12 +36,29 @@ def human_size(size: int) -> str:
     return tr("{n} MB", n=f"{size / 1024 / 1024:.1f}")
 
 
+def provenance_text(course: Mapping[str, Any]) -> str:
+    """"Adapted from COURSE VERSION by PUBLISHER" for an adapted course; "" for others.
+
+    The manifest's derived_from was checked at install; the guards keep a card drawable
+    whatever it holds."""
+    origin = course.get("derived_from")
+    if not isinstance(origin, Mapping) or not all(
+            isinstance(origin.get(key), str) for key in ("course", "version", "publisher")):
+        return ""
+    return tr("Adapted from {course} {version} by {publisher}",
+              course=origin.get("title") or origin["course"], version=origin["version"],
+              publisher=origin.get("publisher_name") or origin["publisher"])
+
+
 class CourseCard(QFrame):
-    def __init__(self, ctx: AppContext, summary: CourseSummary, description: str) -> None:
+    def __init__(self, ctx: AppContext, summary: CourseSummary, description: str,
+                 course: Mapping[str, Any] | None = None) -> None:
         super().__init__()
         self.setObjectName("card")
         self.ctx = ctx
         self.summary = summary
+        self.course: Mapping[str, Any] = course or {}  # the signed description
+        self.provenance = label(name="hint")
         self.ring = ProgressRing(summary.percent)
         self.title = label(summary.title, "subtitle")
         font = self.title.font()
@@ -54,6 +72,7 @@ class CourseCard(QFrame):
         self.certificate_button.setVisible(summary.complete)
         text = QVBoxLayout()
         text.addWidget(self.title)
+        text.addWidget(self.provenance)
         text.addWidget(self.description)
         text.addWidget(self.status)
         buttons = QHBoxLayout()
@@ -71,6 +90,8 @@ class CourseCard(QFrame):
 
     def retranslate(self) -> None:
         s = self.summary
+        self.provenance.setText(provenance_text(self.course))
+        self.provenance.setVisible(bool(self.provenance.text()))
         done = sum(m.done for m in s.modules)
         if s.complete:
             score = "" if s.score is None else tr(" · score {score} %", score=round(s.score * 100))
@@ -223,7 +244,8 @@ class LibraryPage(QWidget):
             descriptions = view.course.get("description") or {}
             description = str(descriptions.get(language)
                               or descriptions.get(view.default_language, ""))
-            card = CourseCard(self.ctx, self.ctx.summary(row.course_id), description)
+            card = CourseCard(self.ctx, self.ctx.summary(row.course_id), description,
+                              view.course)
             self.course_list.addWidget(card)
             self.cards.append(card)
         self._update_hint()

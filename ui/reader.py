@@ -37,6 +37,7 @@ from ui import jobs, theme
 from ui.context import AppContext
 from ui.facilitator_notes import FacilitatorNotesPanel
 from ui.i18n import tr
+from ui.library import provenance_text
 from ui.widgets import label
 
 _ROLE = Qt.ItemDataRole.UserRole
@@ -134,6 +135,8 @@ class ReaderPage(QWidget):
         self.toc.setMinimumWidth(260)
         self.browser = ModuleBrowser()
         self.course_title = label(name="subtitle")
+        self.provenance = label(name="hint")  # an adapted course says what it comes from
+        self.provenance.hide()
         self.time_left = label(name="hint")
         self.smaller = QPushButton("A−")
         self.larger = QPushButton("A+")
@@ -157,6 +160,7 @@ class ReaderPage(QWidget):
         titles = QVBoxLayout(titles_box)
         titles.setContentsMargins(0, 0, 0, 0)
         titles.addWidget(self.course_title)
+        titles.addWidget(self.provenance)
         titles.addWidget(self.time_left)
         self.tools = QWidget()
         tools = QHBoxLayout(self.tools)
@@ -253,7 +257,7 @@ class ReaderPage(QWidget):
         self.notes_button.setText(tr("Bookmarks and notes"))
         self.notes_button.setToolTip(tr("Show or hide your bookmarks and notes (Ctrl+B)"))
         self.facilitator_button.setText(tr("Facilitator notes"))
-        self.present_button.setText(tr("Present"))
+        self.present_button.setText(tr("Present to the room"))
         self.present_button.setToolTip(tr("Show this module to the room, section by section, "
                                           "with your notes and clock on this screen"))
         self.facilitator_button.setToolTip(tr("Show or hide the facilitator notes and the "
@@ -451,6 +455,9 @@ class ReaderPage(QWidget):
         if summary is None:
             return
         self.course_title.setText(summary.title)
+        if self.course_id is not None:
+            self.provenance.setText(provenance_text(self.ctx.course_view(self.course_id).course))
+            self.provenance.setVisible(bool(self.provenance.text()))
         expanded = self.module_id
         self.toc.blockSignals(True)
         self.toc.clear()

@@ -10,7 +10,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from stepcampus.coursepack.keys import PublicKey, TrustStore, decode_signature, key_id_of
-from stepcampus.coursepack.source import ID_PATTERN, VERSION_PATTERN
+from stepcampus.coursepack.source import ID_PATTERN, VERSION_PATTERN, derived_from_problems
 from stepcampus.errors import InputError, Problem
 from stepcampus.textfile import decode_utf8
 
@@ -108,6 +108,9 @@ def check_structure(data: dict[str, Any], source: str) -> tuple[FileEntry, ...]:
         bad(f"course id {course.get('id')!r} is not valid")
     if not isinstance(course.get("version"), str) or not VERSION_PATTERN.match(course["version"]):
         bad(f"course version {course.get('version')!r} is not valid")
+    if course.get("derived_from") is not None:  # the provenance learners are shown
+        for _key, message in derived_from_problems(course["derived_from"]):
+            bad(message)
     entries: list[FileEntry] = []
     seen: set[str] = set()
     raw_files = data.get("files")

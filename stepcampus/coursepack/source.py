@@ -21,7 +21,10 @@ ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 VERSION_PATTERN = re.compile(r"^\d+\.\d+\.\d+$")
 MAX_SOURCE_FILE = 256 * 1024 * 1024
 MANIFEST_FIELDS = ("id", "version", "default_language", "languages", "title", "description",
-                   "authors", "licence", "pass_mark", "prerequisites", "modules")
+                   "authors", "licence", "pass_mark", "prerequisites", "modules", "derived_from")
+# The provenance of an adapted course: the course it was copied from, and that one's publisher.
+DERIVED_FIELDS = ("course", "version", "publisher", "publisher_name", "title")
+KEY_ID_PATTERN = re.compile(r"^[0-9a-f]{16}$")
 MODULE_FIELDS = ("title", "duration", "objectives", "key_messages")
 REMOTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 LINK = re.compile(r"(!?)\[[^\]]*\]\(\s*<?([^)\s>]+)")
@@ -71,7 +74,7 @@ class CourseSource:
     def describe(self) -> dict[str, Any]:
         """The course part of a package manifest: everything a library screen needs."""
         meta = self.meta
-        return {
+        described = {
             "id": meta["id"],
             "version": meta["version"],
             "default_language": meta["default_language"],
@@ -90,6 +93,11 @@ class CourseSource:
                 for module_id in meta["modules"]
             ],
         }
+        # Only when present, so the manifests of courses that are not adaptations stay as
+        # they were (builds are reproducible byte for byte).
+        if meta.get("derived_from") is not None:
+            described["derived_from"] = dict(meta["derived_from"])
+        return described
 
 
 class _Collector:
@@ -270,7 +278,39 @@ def _check_manifest(doc: Located, out: _Collector) -> dict[str, Any] | None:
         bad("authors", "authors must be a list", "e.g. - name: A. Trainer")
     if not isinstance(data.get("licence", ""), str):
         bad("licence", "licence must be a text such as CC-BY-4.0")
+    if data.get("derived_from") is not None:
+        for key, message in derived_from_problems(data["derived_from"]):
+            out.add(MANIFEST_NAME, doc.line("derived_from", *key), message,
+                    "derived_from names the course this one was adapted from: course, "
+                    "version, publisher (its key id), optionally publisher_name and title")
     return data if ok else None
+
+
+def derived_from_problems(value: Any) -> list[tuple[tuple[str, ...], str]]:
+    """What is wrong with a `derived_from` mapping: (key path, message) pairs; [] if fine.
+
+    Shared by validate (with lines) and the install-time manifest check, so a learner's
+    library never shows a provenance line it cannot read."""
+    if not isinstance(value, dict):
+        return [((), "derived_from must be a mapping (course, version, publisher, "
+                      "publisher_name)")]
+    problems: list[tuple[tuple[str, ...], str]] = []
+    for key in value:
+        if key not in DERIVED_FIELDS:
+            problems.append(((str(key),), f"unknown field 'derived_from.{key}'"))
+    checks = (("course", ID_PATTERN, "a course id"), ("version", VERSION_PATTERN,
+                                                      "a version such as '1.0.0'"),
+              ("publisher", KEY_ID_PATTERN, "a publisher key id (16 hexadecimal digits)"))
+    for key, pattern, what in checks:
+        item = value.get(key)
+        if item is None:
+            problems.append(((), f"derived_from has no '{key}'"))
+        elif not isinstance(item, str) or not pattern.match(item):
+            problems.append(((key,), f"derived_from.{key} {item!r} is not {what}"))
+    for key in ("publisher_name", "title"):
+        if key in value and not isinstance(value[key], str):
+            problems.append(((key,), f"derived_from.{key} must be a text"))
+    return problems
 
 
 def _unknown_fields(data: dict[str, Any], known: tuple[str, ...], doc: Located, rel: str,
