@@ -266,6 +266,12 @@ def build_parser() -> argparse.ArgumentParser:
     from stepcampus import cli_class
 
     cli_class.add_parser(sub)
+    from stepcampus import cli_hub
+
+    cli_hub.add_parser(sub)
+    from stepcampus import cli_adapt
+
+    cli_adapt.add_parser(sub)
 
     # Front-ends add their own commands (the desktop adds `app`): the core never imports them.
     from importlib.metadata import entry_points

@@ -40,7 +40,7 @@ from ui.reader import ReaderPage
 from ui.settings_page import SettingsPage
 from ui.sync import SyncController, SyncIndicator
 
-FACILITATOR_PAGES = ("classes", "presenter")
+FACILITATOR_PAGES = ("classes", "presenter", "editor")
 
 
 class LongWorkBar(QWidget):
@@ -258,6 +258,10 @@ class MainWindow(QMainWindow):
                 from ui.classes import ClassesPage
 
                 self._add_page(name, ClassesPage(self.ctx))
+            elif name == "editor":
+                from ui.editor import CourseEditorPage
+
+                self._add_page(name, CourseEditorPage(self.ctx))
         return self._pages[name]
 
     def show_page(self, name: str) -> None:
@@ -265,9 +269,18 @@ class MainWindow(QMainWindow):
             name = "profiles"
         elif name in FACILITATOR_PAGES and not self.ctx.facilitator_mode:
             name = "library"
+        if not self._may_leave(name):
+            return
         page = self.page(name)
         self.stack.setCurrentWidget(page)
         self._remember_place()
+
+    def _may_leave(self, going_to: str) -> bool:
+        """Unsaved edits in the course editor are saved, discarded or kept on screen first."""
+        editor = self._pages.get("editor")
+        if editor is None or going_to == "editor" or self.stack.currentWidget() is not editor:
+            return True
+        return bool(editor.confirm_leave())  # type: ignore[attr-defined]
 
     def current_page(self) -> str:
         current = self.stack.currentWidget()
@@ -292,6 +305,7 @@ class MainWindow(QMainWindow):
         self.go_webinars = self._action("Ctrl+4", lambda: self.show_page("webinars"))
         self.go_questions = self._action("Ctrl+5", lambda: self.show_page("questions"))
         self.go_classes = self._action("Ctrl+6", self._show_classes)
+        self.go_editor = self._action("Ctrl+7", self._show_editor)
         self.go_settings = self._action("Ctrl+,", lambda: self.show_page("settings"))
         self.switch_profile = self._action("Ctrl+Shift+P", self.sign_out)
         self.install_file = self._action("Ctrl+O", self.library.choose_bundle)
@@ -305,7 +319,8 @@ class MainWindow(QMainWindow):
         self.toolbar.setMovable(False)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for action in (self.go_library, self.go_reader, self.go_webinars, self.go_questions,
-                       self.go_classes, self.go_search, self.go_calendar, self.go_settings):
+                       self.go_classes, self.go_editor, self.go_search, self.go_calendar,
+                       self.go_settings):
             self.toolbar.addAction(action)
         spacer = QWidget()
         spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
@@ -320,8 +335,8 @@ class MainWindow(QMainWindow):
         self.file_menu.addActions([self.switch_profile, self.quit_action])
         self.view_menu = bar.addMenu("")
         self.view_menu.addActions([self.go_library, self.go_reader, self.go_webinars,
-                                   self.go_questions, self.go_classes, self.go_search,
-                                   self.go_calendar, self.go_settings])
+                                   self.go_questions, self.go_classes, self.go_editor,
+                                   self.go_search, self.go_calendar, self.go_settings])
         self.view_menu.addSeparator()
         self.view_menu.addAction(self.contrast_action)
         self.help_menu = bar.addMenu("")
@@ -342,6 +357,10 @@ class MainWindow(QMainWindow):
         self.go_classes.setText(tr("Classes"))
         self.go_classes.setToolTip(tr("Your classes: learners, sessions and attendance"))
         self.go_classes.setVisible(self.ctx.facilitator_mode)  # facilitators only
+        self.go_editor.setText(tr("Adapt"))
+        self.go_editor.setToolTip(tr("Adapt a course: edit its modules, add a local case "
+                                     "study, translate, build and sign"))
+        self.go_editor.setVisible(self.ctx.facilitator_mode)
         self.go_settings.setText(tr("Settings"))
         self.install_file.setText(tr("Install from file…"))
         self.add_catalog.setText(tr("Add catalog…"))
@@ -379,6 +398,7 @@ class MainWindow(QMainWindow):
                 ("Ctrl+3", tr("Calendar")), ("Ctrl+4", tr("Webinars")),
                 ("Ctrl+5", tr("Questions and answers")),
                 ("Ctrl+6", tr("Classes (facilitators)")),
+                ("Ctrl+7", tr("Adapt a course (facilitators)")),
                 ("F5 · B · Esc", tr("Presenting: full screen, black screen, end")),
                 ("K / Space", tr("Play or pause a recording")),
                 ("J / L", tr("Back or forward 10 seconds")),
@@ -504,6 +524,8 @@ class MainWindow(QMainWindow):
         if self.ctx.learner is None:
             self.show_page("profiles")
             return
+        if not self._may_leave("profiles"):
+            return
         self.reader.save_position()
         if "player" in self._pages:
             self._pages["player"].stop()  # type: ignore[attr-defined]
@@ -573,6 +595,10 @@ class MainWindow(QMainWindow):
     def _show_classes(self) -> None:
         if self.ctx.facilitator_mode:
             self.show_page("classes")
+
+    def _show_editor(self) -> None:
+        if self.ctx.facilitator_mode:
+            self.show_page("editor")
 
     def present(self, kind: str, first: str, second: str) -> None:
         """A facilitator shows a module or a webinar's slides to the room."""
@@ -694,6 +720,9 @@ class MainWindow(QMainWindow):
 
     # -- closing ---------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closing and not self._may_leave(""):
+            event.ignore()  # the facilitator chose to keep editing
+            return
         if self.ctx.learner is not None and self.ctx.store_ready:
             self.reader.save_position()
             if "quiz" in self._pages:

@@ -136,8 +136,41 @@ def capture(out: Path, data: Path) -> list[Path]:
     shots.append(_facilitator_screen(app, window, out))
     shots += _presenter_screens(app, window, out)
     shots.append(_classes_screen(app, window, out, data))
+    shots.append(_report_screen(app, window, out))
+    shots.append(_editor_screen(app, window, out))
     window.close()
     return shots
+
+
+def _editor_screen(app: Any, window: Any, out: Path) -> Path:
+    """The course editor on an adaptation of the sample course: a local case study typed into
+    a module, its preview beside it, and the problem saving found in it (a link to a website,
+    which learners offline cannot follow)."""
+    from PySide6.QtGui import QTextCursor
+
+    editor = window.page("editor")
+    editor.choose_adaptation = lambda plan: plan
+    editor.open_installed(SAMPLE)
+    wait_for(app, lambda: editor.folder is not None and editor.current is not None)
+    window.show_page("editor")
+    # Before the module's footnotes, where a trainer would put it.
+    editor.editor.setTextCursor(editor.editor.document().find("[^1]:"))
+    editor.editor.moveCursor(QTextCursor.MoveOperation.StartOfBlock)
+    editor.editor.insertPlainText(
+        "## Case study: market traders in Kisumu { .case-study }\n\n"
+        "Market traders in Kisumu pooled a weekly contribution into a community health fund. "
+        "The county matched it, and the fund now pays for **maternal care** at two clinics "
+        "([the county's report](https://example.org/kisumu-report.pdf)).\n\n"
+        "- Who was left out at first, and why?\n"
+        "- What made the county join in?\n\n")
+    editor.save()
+    wait_for(app, lambda: bool(editor.problems)
+             and "Kisumu" in editor.preview.toPlainText())
+    editor.editor.centerCursor()
+    settle(app, 10)
+    editor.preview.scrollToAnchor("case-study-market-traders-in-kisumu")
+    settle(app)
+    return take(window, out, "editor.png")
 
 
 def _classes_screen(app: Any, window: Any, out: Path, data: Path) -> Path:
@@ -175,6 +208,71 @@ def _classes_screen(app: Any, window: Any, out: Path, data: Path) -> Path:
     page.tabs.setCurrentIndex(page.tabs.count() - 1)  # the attendance grid
     settle(app, 10)
     return take(window, out, "classes.png")
+
+
+# What each learner of the report screen answers to the social exclusion quiz, by question:
+# some right, some wrong, so every chart has something to show.
+_EXCLUSION_ANSWERS: dict[str, dict[int, object]] = {
+    "Ana Núñez": {0: 0, 1: [0, 1, 2, 3], 2: False, 3: True, 4: "social economy", 5: "1998",
+                  6: "80", 7: 1, 8: {"0": "Listing significant experiences, documentary "
+                                     "sources and actors"}},
+    "Kofi Mensah": {0: 1, 1: [0, 1, 4], 2: True, 3: True, 4: "solidarity economy",
+                    5: "1999", 6: "50", 7: 0},
+    "Amina Diallo": {0: 0, 1: [0, 2, 3], 2: False, 3: False, 4: "social economy", 5: "1998",
+                     6: "78", 7: 1},
+    "José Pérez": {0: 1, 1: [1, 4, 5], 2: True, 3: True, 4: "Solidarity economy", 5: "1998",
+                   7: 3},
+}
+
+
+def _report_screen(app: Any, window: Any, out: Path) -> Path:
+    """The class's report: its learners (two more enrolled) answered the social exclusion quiz
+    through the core, so the item analysis has answers to chart."""
+    from stepcampus.classroom import classes
+    from stepcampus.coursepack.gift import parse_gift
+    from stepcampus.progress import activity
+    from stepcampus.quiz import scoring
+
+    factory = window.campus.sessions
+    page = window.page("classes")
+    group = classes.find_class(factory, "District officers, cohort 3")
+    added = [activity.create_profile(factory, name).id for name in ("Amina Diallo",
+                                                                    "José Pérez")]
+    classes.enrol_profiles(factory, group.id, added)
+    view = window.ctx.course_view(SAMPLE)
+    module = "social-exclusion"
+    questions = parse_gift(view.read_text(view.module(module).quiz or ""))
+    profiles = {p.name: p.id for p in activity.list_profiles(factory)}
+    for name, answers in _EXCLUSION_ANSWERS.items():
+        activity.complete_module(factory, profiles[name], SAMPLE, module)
+        attempt = activity.start_attempt(factory, profiles[name], SAMPLE, module)
+        fractions = []
+        for index, question in enumerate(questions):
+            response = answers.get(index)
+            # JSON keeps matching keys as text; scoring takes the stems' indexes.
+            scored = {int(k): v for k, v in response.items()} \
+                if isinstance(response, dict) else response
+            fraction = scoring.score(question, scored)
+            if fraction is None:
+                continue
+            fractions.append(fraction)
+            if response is not None:
+                activity.save_answer(factory, attempt, index, response, fraction)
+        activity.finish_attempt(factory, attempt, sum(fractions) / len(fractions), 70)
+    members = {m.display_name: m.id for m in classes.list_members(factory, group.id)}
+    first = classes.list_sessions(factory, group.id)[0]
+    classes.record_attendance(factory, first.id, {members["Amina Diallo"]: "present",
+                                                  members["José Pérez"]: "excused"})
+    page.reload()
+    page.tabs.setCurrentWidget(page.report)
+    wait_for(app, lambda: page.report.report is not None
+             and len(page.report.report.learners) == 4)
+    settle(app, 10)
+    # The first question with its answers, as a facilitator scrolls to it.
+    page.report.questions.parentWidget().parentWidget().ensureWidgetVisible(
+        page.report.question_block(1), 0, 0)
+    settle(app, 10)
+    return take(window, out, "report.png")
 
 
 def _presenter_screens(app: Any, window: Any, out: Path) -> list[Path]:

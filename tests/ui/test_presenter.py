@@ -87,4 +87,19 @@ def test_present_a_webinars_slides_and_learners_have_no_present_button(qtbot,
     assert not player.present_button.isVisibleTo(window)
     window.present("module", SAMPLE_COURSE, MODULE)  # refused for a learner
     assert window.current_page() == "player"
+    # Facilitator pages are neither offered to a learner nor opened for one.
+    assert not window.go_classes.isVisible() and not window.go_editor.isVisible()
+    window.show_page("classes")
+    assert window.current_page() == "library"
+    window.close()
+
+
+def test_a_facilitator_has_classes_and_the_course_editor(qtbot, tmp_path: Path) -> None:
+    window = open_window(qtbot, tmp_path / "data")
+    create_facilitator(qtbot, window, "Fatou Diop", "2580")
+    assert window.go_classes.isVisible() and window.go_editor.isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page() == "classes"
+    qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page() == "editor"
     window.close()
