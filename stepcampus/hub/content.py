@@ -19,7 +19,7 @@ import hashlib
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from pathlib import Path
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response, StreamingResponse
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from stepcampus.coursepack.install import on_demand_blobs
@@ -37,7 +37,7 @@ from stepcampus.coursepack.manifest import verify
 # The catalog exactly as `stepcampus publish` writes it: the same code makes it.
 from stepcampus.coursepack.publish import CATALOG_FORMAT, _add_to_catalog, _catalog_bytes
 from stepcampus.errors import StepCampusError
-from stepcampus.server.content import parse_range
+from stepcampus.server.content import file_response, stream_file
 from stepcampus.store.models import InstalledCourse
 
 if TYPE_CHECKING:
@@ -189,51 +189,6 @@ class OnDemand:
             self.tree.invalidate()
 
 
-def _stream(path: Path, start: int, length: int) -> Iterator[bytes]:
-    with open(path, "rb") as handle:
-        handle.seek(start)
-        while length > 0:
-            chunk = handle.read(min(CHUNK_BYTES, length))
-            if not chunk:
-                return  # the file shrank under us: the client sees a short body and retries
-            length -= len(chunk)
-            yield chunk
-
-
-def _etag_matches(header: str, etag: str) -> bool:
-    tags = [t.strip() for t in header.split(",")]
-    return "*" in tags or any(t.removeprefix("W/") == etag for t in tags)
-
-
-def _answer(request: Request, *, size: int, etag: str, modified: str, cache: str,
-            media_type: str, body: Callable[[int, int], Iterator[bytes]]) -> Response:
-    """The answer for one file: 304 on If-None-Match, 206 for a single range (If-Range: a
-    strong ETag or the exact date), 416 past the end, else 200; HEAD without the body."""
-    headers = {"ETag": etag, "Last-Modified": modified, "Accept-Ranges": "bytes",
-               "Cache-Control": cache}
-    if_none_match = request.headers.get("if-none-match")
-    if if_none_match is not None and _etag_matches(if_none_match, etag):
-        return Response(status_code=304, headers=headers)
-    start, end, status = 0, size - 1, 200
-    wanted = request.headers.get("range")
-    if_range = request.headers.get("if-range")
-    if wanted is not None and (if_range is None or if_range.strip() in (etag, modified)):
-        chosen = parse_range(wanted, size)
-        if chosen == "unsatisfiable":
-            return Response(status_code=416, headers={**headers,
-                                                      "Content-Range": f"bytes */{size}"})
-        if isinstance(chosen, tuple):
-            start, end = chosen
-            status = 206
-            headers["Content-Range"] = f"bytes {start}-{end}/{size}"
-    length = end - start + 1 if size else 0
-    headers["Content-Length"] = str(length)
-    if request.method == "HEAD":
-        return Response(status_code=status, headers=headers, media_type=media_type)
-    return StreamingResponse(body(start, length), status_code=status, headers=headers,
-                             media_type=media_type)
-
-
 def hub_content_app(campus: Campus, tree: HubTree, on_demand: OnDemand) -> Starlette:
     """A read-only ASGI app serving the tree (GET and HEAD); the content is public."""
 
@@ -247,10 +202,11 @@ def hub_content_app(campus: Campus, tree: HubTree, on_demand: OnDemand) -> Starl
         small = published.files.get(rel)
         if small is not None:
             data, etag = small
-            return _answer(request, size=len(data), etag=etag, modified=published.modified,
-                           cache=_REVALIDATE, media_type=_TYPES.get(Path(rel).suffix,
-                                                                    "application/octet-stream"),
-                           body=lambda start, length: iter([data[start:start + length]]))
+            return file_response(
+                request, size=len(data), etag=etag, modified=published.modified,
+                cache=_REVALIDATE,
+                media_type=_TYPES.get(Path(rel).suffix, "application/octet-stream"),
+                body=lambda start, length: iter([data[start:start + length]]))
         match = _BLOB.match(rel)
         if match is None or not match.group(2).startswith(match.group(1)) \
                 or match.group(2) not in published.blobs:
@@ -274,9 +230,9 @@ def hub_content_app(campus: Campus, tree: HubTree, on_demand: OnDemand) -> Starl
             info = path.stat()
         except FileNotFoundError:  # removed by an install since the check
             return PlainTextResponse("not found\n", status_code=404)
-        return _answer(request, size=info.st_size, etag=f'"{sha}"',
-                       modified=formatdate(info.st_mtime, usegmt=True), cache=_IMMUTABLE,
-                       media_type="application/octet-stream",
-                       body=lambda start, length: _stream(path, start, length))
+        return file_response(request, size=info.st_size, etag=f'"{sha}"',
+                             modified=formatdate(info.st_mtime, usegmt=True), cache=_IMMUTABLE,
+                             media_type="application/octet-stream",
+                             body=lambda start, length: stream_file(path, start, length))
 
     return Starlette(routes=[Route("/{path:path}", serve, methods=["GET", "HEAD"])])

@@ -13,7 +13,7 @@ import os
 import re
 import stat
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 
@@ -117,7 +117,7 @@ def _not_modified_since(header: str, mtime: float) -> bool:
     return int(mtime) <= since
 
 
-def _stream(path: Path, start: int, length: int) -> Iterator[bytes]:
+def stream_file(path: Path, start: int, length: int) -> Iterator[bytes]:
     with open(path, "rb") as handle:
         handle.seek(start)
         while length > 0:
@@ -126,6 +126,40 @@ def _stream(path: Path, start: int, length: int) -> Iterator[bytes]:
                 return  # the file shrank under us: the client sees a short body and retries
             length -= len(chunk)
             yield chunk
+
+
+def file_response(request: Request, *, size: int, etag: str, modified: str, cache: str,
+                  media_type: str, body: Callable[[int, int], Iterator[bytes]],
+                  mtime: float | None = None) -> Response:
+    """The answer for one file: 304 on If-None-Match (or, without it, If-Modified-Since when
+    `mtime` is known), 206 for a single range (If-Range: a strong ETag or the exact date), 416
+    past the end, else 200; HEAD without the body. `body(start, length)` streams the bytes."""
+    headers = {"ETag": etag, "Last-Modified": modified, "Accept-Ranges": "bytes",
+               "Cache-Control": cache}
+    if_none_match = request.headers.get("if-none-match")
+    since = request.headers.get("if-modified-since")
+    # If-None-Match wins; the date is only a fallback for clients without the ETag.
+    if (_etag_matches(if_none_match, etag) if if_none_match is not None
+            else since is not None and mtime is not None and _not_modified_since(since, mtime)):
+        return Response(status_code=304, headers=headers)
+    start, end, status = 0, size - 1, 200
+    wanted = request.headers.get("range")
+    if_range = request.headers.get("if-range")
+    if wanted is not None and (if_range is None or if_range.strip() in (etag, modified)):
+        chosen = parse_range(wanted, size)
+        if chosen == "unsatisfiable":
+            return Response(status_code=416, headers={**headers,
+                                                      "Content-Range": f"bytes */{size}"})
+        if isinstance(chosen, tuple):
+            start, end = chosen
+            status = 206
+            headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+    length = end - start + 1 if size else 0
+    headers["Content-Length"] = str(length)
+    if request.method == "HEAD":
+        return Response(status_code=status, headers=headers, media_type=media_type)
+    return StreamingResponse(body(start, length), status_code=status, headers=headers,
+                             media_type=media_type)
 
 
 def content_app(folder: Path) -> Starlette:
@@ -147,38 +181,10 @@ def content_app(folder: Path) -> Starlette:
         size = info.st_size
         etag = files.etag(rel, path, info)
         modified = formatdate(info.st_mtime, usegmt=True)
-        headers = {
-            "ETag": etag,
-            "Last-Modified": modified,
-            "Accept-Ranges": "bytes",
-            "Cache-Control": _IMMUTABLE if _BLOB.match(rel) else _REVALIDATE,
-        }
-        if_none_match = request.headers.get("if-none-match")
-        since = request.headers.get("if-modified-since")
-        # If-None-Match wins; the date is only a fallback for clients without the ETag.
-        if (_etag_matches(if_none_match, etag) if if_none_match is not None
-                else since is not None and _not_modified_since(since, info.st_mtime)):
-            return Response(status_code=304, headers=headers)
-
-        media_type = _TYPES.get(path.suffix, "application/octet-stream")
-        start, end, status = 0, size - 1, 200
-        wanted = request.headers.get("range")
-        if_range = request.headers.get("if-range")
-        # If-Range: a strong ETag or the exact date; anything else means "the file changed".
-        if wanted is not None and (if_range is None or if_range.strip() in (etag, modified)):
-            chosen = parse_range(wanted, size)
-            if chosen == "unsatisfiable":
-                return Response(status_code=416, headers={
-                    **headers, "Content-Range": f"bytes */{size}"})
-            if isinstance(chosen, tuple):
-                start, end = chosen
-                status = 206
-                headers["Content-Range"] = f"bytes {start}-{end}/{size}"
-        length = end - start + 1 if size else 0
-        headers["Content-Length"] = str(length)
-        if request.method == "HEAD":
-            return Response(status_code=status, headers=headers, media_type=media_type)
-        return StreamingResponse(_stream(path, start, length), status_code=status,
-                                 headers=headers, media_type=media_type)
+        return file_response(request, size=size, etag=etag, modified=modified,
+                             cache=_IMMUTABLE if _BLOB.match(rel) else _REVALIDATE,
+                             media_type=_TYPES.get(path.suffix, "application/octet-stream"),
+                             body=lambda start, length: stream_file(path, start, length),
+                             mtime=info.st_mtime)
 
     return Starlette(routes=[Route("/{path:path}", serve, methods=["GET", "HEAD"])])
