@@ -269,6 +269,9 @@ def build_parser() -> argparse.ArgumentParser:
     from stepcampus import cli_hub
 
     cli_hub.add_parser(sub)
+    from stepcampus import cli_room
+
+    cli_room.add_parser(sub)
     from stepcampus import cli_adapt
 
     cli_adapt.add_parser(sub)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import random
-import re
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -45,6 +44,7 @@ from stepcampus.quiz.model import (
     Answer,
     Question,
 )
+from stepcampus.quiz.plaintext import plain_text
 from ui.i18n import tr
 
 # Typed answers are kept after a pause in typing (and at once when the field is left), so a
@@ -58,7 +58,6 @@ _TAGS = {
     "ul", "ol", "li", "code", "pre", "blockquote", "span", "div",
     "table", "thead", "tbody", "tr", "th", "td", "h1", "h2", "h3", "h4", "h5", "h6",
 }
-_BLOCK_END = re.compile(r"(?i)<(br|/p|/li|/div|/h\d|/tr|/td|/th|/blockquote)\b")
 _FULL = 1 - 1e-9
 
 
@@ -77,20 +76,6 @@ def rich_text(text: str, fmt: str) -> str:
     else:  # Moodle's own format: HTML allowed and line breaks kept
         source = text.replace("\n", "<br>")
     return nh3.clean(source, tags=_TAGS, attributes={}, link_rel=None)
-
-
-def plain_text(text: str, fmt: str) -> str:
-    """Text in its GIFT format as one line of plain text, for buttons and drop-downs."""
-    if fmt != "plain":
-        import nh3
-
-        if fmt == "markdown":
-            import markdown
-
-            text = markdown.markdown(text)
-        # Tags go; a space where a block ended keeps "a<br>b" from reading "ab".
-        text = html.unescape(nh3.clean(_BLOCK_END.sub(r" <\1", text), tags=set()))
-    return " ".join(text.split())
 
 
 class _ClickableLabel(QLabel):

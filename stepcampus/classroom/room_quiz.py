@@ -206,6 +206,36 @@ class RoomQuiz:
         return [i for i, label in enumerate(self.tally(number).labels)
                 if score(question.question, label) == 1.0]
 
+    def answers(self, number: int) -> dict[str, Any]:
+        """Each participant's answer to a question (a copy), as `answer` kept it."""
+        with self._lock:
+            self._question(number)
+            return dict(self._sittings[number].answers)
+
+    def hands(self, number: int) -> list[int] | None:
+        with self._lock:
+            self._question(number)
+            hands = self._sittings[number].hands
+            return list(hands) if hands is not None else None
+
+    def right_answers(self, number: int) -> list[str]:
+        """The full-credit answers in words (for a screen that has no tally labels to mark)."""
+        question = self._question(number)
+        if question.kind in CHOICE_TYPES:
+            return [question.choices[i] for i in self.correct(number)]
+        if question.kind == NUMERICAL:
+            found = []
+            for a in question.question.answers:
+                if a.weight < 100:
+                    continue
+                if a.low is not None and a.high is not None:
+                    found.append(f"{a.low:g}..{a.high:g}")
+                elif a.value is not None:
+                    found.append(f"{a.value:g}" + (f" ± {abs(a.tolerance):g}"
+                                                   if a.tolerance else ""))
+            return found
+        return [a.text for a in question.question.answers if a.weight >= 100]
+
     def feedback(self, number: int, response: Any) -> list[str]:
         question = self._question(number)
         return feedback_for(question.question, _as_scored(question, response))

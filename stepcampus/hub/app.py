@@ -3,9 +3,9 @@ announcement beside it.
 
 Routes: the campus server's LRS (/xapi/) and account API (/api/: tokens, the asking account,
 classes and enrolment codes) on the hub's own database; the installed packages at /content/;
-the hub's own under /hub/ (about, offers). Questions about webinars are not taken (404): a
-learner's desktop keeps them until it reaches the campus itself, rather than leaving them with
-a hub that would not pass them on. A later room feature adds its routes to `hub_routes`.
+the hub's own under /hub/ (about, offers); the room quiz under /room/ (room.py). Questions
+about webinars are not taken (404): a learner's desktop keeps them until it reaches the campus
+itself, rather than leaving them with a hub that would not pass them on.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from stepcampus.hub.content import HubTree, OnDemand, hub_content_app
 from stepcampus.hub.database import HubDatabase
 from stepcampus.hub.link import load_link
 from stepcampus.hub.offer import MAX_OFFER_BYTES, OFFER_PATH, OfferDesk
+from stepcampus.hub.room import RoomDesk, room_routes
 from stepcampus.server import api, lrs
 from stepcampus.server.auth import Authenticator
 from stepcampus.server.context import ServerContext, authenticate
@@ -63,11 +64,13 @@ class Hub:
     tree: HubTree = field(init=False)
     on_demand: OnDemand = field(init=False)
     offers: OfferDesk = field(init=False)
+    room: RoomDesk = field(init=False)
 
     def __post_init__(self) -> None:
         self.tree = HubTree(self.campus, self.say)
         self.on_demand = OnDemand(self.campus, self.tree, say=self.say)
         self.offers = OfferDesk(self.campus)
+        self.room = RoomDesk(self.campus, self.db.factory, self.home_page, say=self.say)
 
 
 def hub_of(request: Request) -> Hub:
@@ -121,7 +124,8 @@ async def receive_offer(request: Request) -> Response:
 
 def hub_routes() -> list[BaseRoute]:
     return [Route("/hub/about", about, methods=["GET"]),
-            Route(OFFER_PATH, receive_offer, methods=["POST"])]
+            Route(OFFER_PATH, receive_offer, methods=["POST"]),
+            *room_routes()]
 
 
 async def _not_found(_request: Request, _exc: Exception) -> Response:
@@ -175,6 +179,10 @@ def run_hub(hub: Hub, host: str, port: int, *, forwarder: Forwarder,
                 if announcer is not None:
                     announcer.start()
 
+        async def shutdown(self, sockets: list[Any] | None = None) -> None:
+            hub.room.close()  # long polls answer now, not at the end of the grace time
+            await super().shutdown(sockets)
+
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
                             server_header=False, lifespan="off", timeout_graceful_shutdown=10)
     signal.signal(signal.SIGTERM, _exit_cleanly)
@@ -184,6 +192,7 @@ def run_hub(hub: Hub, host: str, port: int, *, forwarder: Forwarder,
         if announcer is not None:
             with contextlib.suppress(Exception):
                 announcer.close()
+        hub.room.shutdown()  # a room quiz under way is finished, its results stored
         forwarder.stop()
         hub.db.close()
         hub.campus.close()

@@ -65,16 +65,20 @@ def default_name() -> str:
     return name
 
 
+def network_addresses() -> list[str]:
+    """This computer's IPv4 addresses on its networks (not the loopback), sorted."""
+    import ifaddr
+
+    return sorted({ip.ip for adapter in ifaddr.get_adapters() for ip in adapter.ips
+                   if isinstance(ip.ip, str) and not ip.ip.startswith(("127.", "169.254."))})
+
+
 def _interfaces(host: str) -> tuple[object, list[str]]:
     """The zeroconf interface choice and the IPv4 addresses to announce, for a listen host."""
     from zeroconf import InterfaceChoice
 
     if host in ("0.0.0.0", ""):
-        import ifaddr
-
-        addresses = sorted({ip.ip for adapter in ifaddr.get_adapters() for ip in adapter.ips
-                            if isinstance(ip.ip, str) and not ip.ip.startswith("127.")})
-        return InterfaceChoice.All, addresses or ["127.0.0.1"]
+        return InterfaceChoice.All, network_addresses() or ["127.0.0.1"]
     if host == "localhost":
         host = "127.0.0.1"
     return [host], [host]

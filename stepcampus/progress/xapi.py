@@ -63,6 +63,12 @@ def question_iri(course_id: str, module_id: str, index: int) -> str:
     return f"{quiz_iri(course_id, module_id)}:question:{int(index)}"
 
 
+def room_quiz_iri(course_id: str, module_id: str, run_id: str) -> str:
+    """One run of a module's quiz with a room; not a quiz attempt, so sync never merges it into
+    the learner's own attempts."""
+    return f"{quiz_iri(course_id, module_id)}:room:{_part(run_id)}"
+
+
 def class_iri(class_id: str) -> str:
     """A class a facilitator runs on this desktop (its id is unique across desktops)."""
     return f"urn:stepcampus:class:{_part(class_id)}"
