@@ -266,6 +266,9 @@ def build_parser() -> argparse.ArgumentParser:
     from stepcampus import cli_class
 
     cli_class.add_parser(sub)
+    from stepcampus import cli_enrol
+
+    cli_enrol.add_parser(sub)
     from stepcampus import cli_hub
 
     cli_hub.add_parser(sub)

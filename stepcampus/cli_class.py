@@ -51,6 +51,28 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="a learner's campus account, with the name to show (repeat for each)")
     p.set_defaults(func=cmd_enrol)
 
+    p = sub.add_parser(
+        "code", help="make an enrolment code of the campus server for a class (printed)",
+        description="Learners type the code (with `stepcampus enrol`, or in the app's "
+        "Settings) to create their campus account in the class. The campus is the one the "
+        "class's facilitator profile syncs with; its class of the same name is created if "
+        "there is none. " + NO_PIN)
+    p.add_argument("class_key", metavar="CLASS")
+    p.add_argument("--uses", type=int, default=30, metavar="N",
+                   help="how many learners may use it (default: 30)")
+    p.add_argument("--days", type=float, default=14, metavar="D",
+                   help="days until it expires (default: 14)")
+    p.set_defaults(func=cmd_code)
+
+    p = sub.add_parser(
+        "fetch-campus", help="enrol the learners of the class's campus class as campus "
+        "accounts (those who enrolled with a code)",
+        description="Reads the campus class of the same name, as the class's facilitator "
+        "profile's sync account, and enrols its learners here; those already enrolled are "
+        "left as they are. " + NO_PIN)
+    p.add_argument("class_key", metavar="CLASS")
+    p.set_defaults(func=cmd_fetch_campus)
+
     p = sub.add_parser("members", help="show a class's learners")
     p.add_argument("class_key", metavar="CLASS")
     p.add_argument("--json", action="store_true")
@@ -230,6 +252,34 @@ def cmd_enrol(args: argparse.Namespace) -> int:
     for member in members:
         state = "already enrolled" if member.id in before else "enrolled"
         print(f"{state}: {member.display_name}")
+    return 0
+
+
+def cmd_code(args: argparse.Namespace) -> int:
+    from stepcampus.classroom.campus_enrolment import make_code
+
+    campus = _campus(args)
+    group = _class(campus, args.class_key)
+    days = int(args.days) if float(args.days).is_integer() else args.days
+    made = make_code(campus.sessions, group.id, args.uses, days)
+    print(made.code)  # alone on the first line, for scripts
+    print(f"for {made.class_name} on {made.server}: up to {made.uses} learners, until "
+          f"{made.expires:%Y-%m-%d %H:%M} UTC")
+    return 0
+
+
+def cmd_fetch_campus(args: argparse.Namespace) -> int:
+    from stepcampus.classroom.campus_enrolment import fetch_learners
+
+    campus = _campus(args)
+    group = _class(campus, args.class_key)
+    fetched = fetch_learners(campus.sessions, group.id)
+    for member in fetched.added:
+        print(f"enrolled: {member.display_name} (campus account {member.campus_username})")
+    if not fetched.added:
+        print(f"no new learner in {fetched.class_name} on {fetched.server}")
+    if fetched.already:
+        print(f"already enrolled: {fetched.already}")
     return 0
 
 

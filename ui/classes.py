@@ -3,7 +3,9 @@ the attendance grid (learners by sessions) and its report (`ui.class_report`).
 
 Every change is saved at once off the UI thread, through the core. What the core refuses is
 said on the page's message line, or in the open dialog, which stays open with what was typed.
-Planned sessions go into this desktop's calendar as they are saved.
+Planned sessions go into this desktop's calendar as they are saved. Learners of the campus
+server join a class with an enrolment code the page makes there (`ui.campus_enrolment`), and
+are then fetched into it as campus accounts.
 """
 
 from __future__ import annotations
@@ -64,6 +66,8 @@ class ClassData:
     candidates: list[tuple[str, str]]  # (profile id, name): learners here not in the class
     modules: list[tuple[str, str]]  # (module id, title) of its course; none without one
     course_title: str
+    # The campus server its facilitator's profile syncs with; None when not linked.
+    campus_server: str | None = None
 
 
 def load_classes(ctx: AppContext, facilitator_id: str, _task: Task) -> list[Any]:
@@ -73,8 +77,10 @@ def load_classes(ctx: AppContext, facilitator_id: str, _task: Task) -> list[Any]
 
 
 def load_class(ctx: AppContext, class_id: str, language: str, _task: Task) -> ClassData:
+    from stepcampus.classroom.campus_enrolment import link_server
     from stepcampus.classroom.classes import attendance_grid, course_modules, local_learners
     from stepcampus.store.courses import get_installed
+    from stepcampus.sync.accounts import get_link
 
     factory = ctx.campus.sessions
     grid = attendance_grid(factory, class_id)
@@ -84,7 +90,8 @@ def load_class(ctx: AppContext, class_id: str, language: str, _task: Task) -> Cl
     modules = (course_modules(factory, course_id, language) or []) if course_id else []
     row = get_installed(factory, course_id) if course_id else None
     title = row.title if row is not None else (course_id or "")
-    return ClassData(grid, candidates, modules, title)
+    link = get_link(factory, grid.group.facilitator_id)
+    return ClassData(grid, candidates, modules, title, link_server(link) if link else None)
 
 
 @cache
@@ -277,7 +284,7 @@ class ClassesPage(QWidget):
         self.classes: list[Any] = []
         self.class_id: str | None = None
         self.data: ClassData | None = None
-        self.dialog: _FormDialog | None = None
+        self.dialog: QDialog | None = None
         self._request = 0
 
         self.title = label(name="title")
@@ -297,6 +304,7 @@ class ClassesPage(QWidget):
         self.member_list = QListWidget()
         self.learner_box = QComboBox()
         self.enrol_button = QPushButton()
+        self.campus_button = QPushButton()
         self.remove_button = QPushButton()
         self.no_candidates = label(name="hint")
         learners = QWidget()
@@ -305,6 +313,7 @@ class ClassesPage(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.learner_box, 1)
         row.addWidget(self.enrol_button)
+        row.addWidget(self.campus_button)
         row.addWidget(self.remove_button)
         column.addLayout(row)
         column.addWidget(self.no_candidates)
@@ -367,6 +376,7 @@ class ClassesPage(QWidget):
         self.new_button.clicked.connect(self.new_class)
         self.class_list.currentRowChanged.connect(self._class_chosen)
         self.enrol_button.clicked.connect(self.enrol)
+        self.campus_button.clicked.connect(self.campus_learners)
         self.remove_button.clicked.connect(self.remove)
         self.plan_button.clicked.connect(self.plan)
         self.export_button.clicked.connect(self.choose_export_file)
@@ -543,7 +553,7 @@ class ClassesPage(QWidget):
         dialog.submitted.connect(save)
         self._open(dialog)
 
-    def _open(self, dialog: _FormDialog) -> None:
+    def _open(self, dialog: QDialog) -> None:
         self.dialog = dialog
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
@@ -563,6 +573,24 @@ class ClassesPage(QWidget):
         self.enrol_button.setEnabled(False)
         jobs.start(work, lambda _m: self._changed(tr("{name} enrolled", name=name)),
                    self._refused)
+
+    def campus_learners(self) -> None:
+        """A campus enrolment code for the room, then the learners who used it fetched in."""
+        if self.class_id is None or self.data is None:
+            return
+        if self.data.campus_server is None:
+            self._failed(tr("Link this desktop to the campus first: in Settings, under Sync "
+                            "with your campus, type the campus server's address and your "
+                            "facilitator account."))
+            return
+        from ui.campus_enrolment import CampusCodeDialog
+
+        self.error.hide()
+        dialog = CampusCodeDialog(self, self._factory(), self.class_id,
+                                  self.data.grid.group.name)
+        dialog.setObjectName("campus-code-dialog")
+        dialog.fetched.connect(self._changed)
+        self._open(dialog)
 
     def remove(self) -> None:
         item = self.member_list.currentItem()
@@ -701,6 +729,9 @@ class ClassesPage(QWidget):
         self.member_list.setAccessibleName(tr("Learners"))
         self.learner_box.setAccessibleName(tr("Learner profile to enrol"))
         self.enrol_button.setText(tr("Enrol"))
+        self.campus_button.setText(tr("Campus learners…"))
+        self.campus_button.setToolTip(tr("An enrolment code of the campus server for this "
+                                         "class, and the learners who enrolled with it"))
         self.remove_button.setText(tr("Remove from class"))
         self.no_candidates.setText(tr("Every learner profile of this desktop is in this "
                                       "class."))

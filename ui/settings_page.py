@@ -134,6 +134,7 @@ class SyncBox(QGroupBox):
         self.save_button = QPushButton()
         self.save_button.setObjectName("primary")
         self.forget_button = QPushButton()
+        self.join_button = QPushButton()
         self.state = label(name="hint")
         self.endpoint_label, self.user_label = label(wrap=False), label(wrap=False)
         self.password_label = label(wrap=False)
@@ -141,6 +142,7 @@ class SyncBox(QGroupBox):
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.forget_button)
+        buttons.addWidget(self.join_button)
         buttons.addStretch(1)
         for field in (self.endpoint, self.username, self.password):
             field.setMaximumWidth(420)
@@ -156,6 +158,7 @@ class SyncBox(QGroupBox):
         self.state.hide()             # a tall empty gap above it
         self.save_button.clicked.connect(self.save)
         self.forget_button.clicked.connect(self.forget)
+        self.join_button.clicked.connect(self.join)
         self.password.returnPressed.connect(self.save)
         ctx.learner_changed.connect(self.load)
         if ctx.sync is not None:
@@ -250,6 +253,30 @@ class SyncBox(QGroupBox):
 
         jobs.start(work, done)
 
+    def join(self) -> None:
+        """Make the learner's campus account with an enrolment code, and sync with it."""
+        learner = self.ctx.learner
+        if learner is None:
+            return
+        from ui.campus_enrolment import JoinDialog
+
+        dialog = JoinDialog(self, self.ctx.campus.sessions, learner.id,
+                            self.endpoint.text().strip(), learner.name)
+        dialog.setObjectName("join-campus-dialog")
+        dialog.joined.connect(self._joined)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _joined(self, joined: Any) -> None:
+        self.load()
+        self.state.setObjectName("hint")
+        self.state.style().polish(self.state)
+        self._say(tr("You are enrolled in {name} as {user}. Syncing…", name=joined.class_name,
+                     user=joined.username))
+        if self.ctx.sync is not None:
+            self.ctx.sync.refresh()
+            self.ctx.sync.sync_now()
+
     def _say(self, text: str) -> None:
         self.state.setText(text)
         self.state.setVisible(bool(text))
@@ -280,6 +307,7 @@ class SyncBox(QGroupBox):
         self.password_label.setText(tr("Password"))
         self.save_button.setText(tr("Save and sync"))
         self.forget_button.setText(tr("Stop syncing here"))
+        self.join_button.setText(tr("Join with an enrolment code…"))
         self.endpoint.setAccessibleName(tr("Server address"))
         self.username.setAccessibleName(tr("User name"))
         self.password.setAccessibleName(tr("Password"))

@@ -38,9 +38,12 @@ def _account_json(request: Request, who: Principal) -> dict[str, Any]:
 
 def _class_json(session: Any, group: ClassGroup) -> dict[str, Any]:
     facilitator = session.get(Account, group.facilitator_id)
+    learners = accounts.members(session, group)
     return {"id": group.id, "name": group.name,
             "facilitator": facilitator.username if facilitator else None,
-            "learners": [m.username for m in accounts.members(session, group)]}
+            "learners": [m.username for m in learners],
+            # The same learners with their names, which a facilitator's desktop enrols them by.
+            "members": [{"username": m.username, "name": m.display_name} for m in learners]}
 
 
 async def _manager(request: Request, what: str = "manage classes") -> Principal:
