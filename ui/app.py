@@ -40,7 +40,7 @@ from ui.reader import ReaderPage
 from ui.settings_page import SettingsPage
 from ui.sync import SyncController, SyncIndicator
 
-FACILITATOR_PAGES = ("classes", "presenter", "editor")
+FACILITATOR_PAGES = ("classes", "presenter", "editor", "room")
 
 
 class LongWorkBar(QWidget):
@@ -262,6 +262,16 @@ class MainWindow(QMainWindow):
                 from ui.editor import CourseEditorPage
 
                 self._add_page(name, CourseEditorPage(self.ctx))
+            elif name == "room":
+                from ui.room import RoomPage
+
+                self._add_page(name, RoomPage(self.ctx))
+            elif name == "room-answer":
+                from ui.room_join import RoomAnswerPage
+
+                answer = RoomAnswerPage(self.ctx)
+                answer.left.connect(lambda: self.show_page("library"))
+                self._add_page(name, answer)
         return self._pages[name]
 
     def show_page(self, name: str) -> None:
@@ -306,6 +316,8 @@ class MainWindow(QMainWindow):
         self.go_questions = self._action("Ctrl+5", lambda: self.show_page("questions"))
         self.go_classes = self._action("Ctrl+6", self._show_classes)
         self.go_editor = self._action("Ctrl+7", self._show_editor)
+        self.go_room = self._action("Ctrl+8", self._show_room)
+        self.join_room = self._action("Ctrl+J", self.open_join_room)
         self.go_settings = self._action("Ctrl+,", lambda: self.show_page("settings"))
         self.switch_profile = self._action("Ctrl+Shift+P", self.sign_out)
         self.install_file = self._action("Ctrl+O", self.library.choose_bundle)
@@ -319,8 +331,8 @@ class MainWindow(QMainWindow):
         self.toolbar.setMovable(False)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for action in (self.go_library, self.go_reader, self.go_webinars, self.go_questions,
-                       self.go_classes, self.go_editor, self.go_search, self.go_calendar,
-                       self.go_settings):
+                       self.go_classes, self.go_editor, self.go_room, self.join_room,
+                       self.go_search, self.go_calendar, self.go_settings):
             self.toolbar.addAction(action)
         spacer = QWidget()
         spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
@@ -330,13 +342,15 @@ class MainWindow(QMainWindow):
         self.addToolBar(self.toolbar)
         bar = self.menuBar()
         self.file_menu = bar.addMenu("")
-        self.file_menu.addActions([self.install_file, self.add_catalog, self.sync_action])
+        self.file_menu.addActions([self.install_file, self.add_catalog, self.sync_action,
+                                   self.join_room])
         self.file_menu.addSeparator()
         self.file_menu.addActions([self.switch_profile, self.quit_action])
         self.view_menu = bar.addMenu("")
         self.view_menu.addActions([self.go_library, self.go_reader, self.go_webinars,
                                    self.go_questions, self.go_classes, self.go_editor,
-                                   self.go_search, self.go_calendar, self.go_settings])
+                                   self.go_room, self.go_search, self.go_calendar,
+                                   self.go_settings])
         self.view_menu.addSeparator()
         self.view_menu.addAction(self.contrast_action)
         self.help_menu = bar.addMenu("")
@@ -361,6 +375,13 @@ class MainWindow(QMainWindow):
         self.go_editor.setToolTip(tr("Adapt a course: edit its modules, add a local case "
                                      "study, translate, build and sign"))
         self.go_editor.setVisible(self.ctx.facilitator_mode)
+        self.go_room.setText(tr("Room"))
+        self.go_room.setToolTip(tr("A quiz with the room: learners answer on their desktops, "
+                                   "the chart shows their answers"))
+        self.go_room.setVisible(self.ctx.facilitator_mode)
+        self.join_room.setText(tr("Join a room…"))
+        self.join_room.setToolTip(tr("Answer your facilitator's quiz with the room"))
+        self.join_room.setVisible(not self.ctx.facilitator_mode)
         self.go_settings.setText(tr("Settings"))
         self.install_file.setText(tr("Install from file…"))
         self.add_catalog.setText(tr("Add catalog…"))
@@ -399,6 +420,8 @@ class MainWindow(QMainWindow):
                 ("Ctrl+5", tr("Questions and answers")),
                 ("Ctrl+6", tr("Classes (facilitators)")),
                 ("Ctrl+7", tr("Adapt a course (facilitators)")),
+                ("Ctrl+8", tr("Quiz with the room (facilitators)")),
+                ("Ctrl+J", tr("Join a room…")),
                 ("F5 · B · Esc", tr("Presenting: full screen, black screen, end")),
                 ("K / Space", tr("Play or pause a recording")),
                 ("J / L", tr("Back or forward 10 seconds")),
@@ -531,6 +554,7 @@ class MainWindow(QMainWindow):
             self._pages["player"].stop()  # type: ignore[attr-defined]
         if "presenter" in self._pages:
             self._pages["presenter"].audience.close()  # type: ignore[attr-defined]
+        self._leave_rooms()
         self._remember_place()
         self.ctx.sign_in(None)
         self.profiles.set_profiles(self.ctx.profile_rows(),
@@ -599,6 +623,34 @@ class MainWindow(QMainWindow):
     def _show_editor(self) -> None:
         if self.ctx.facilitator_mode:
             self.show_page("editor")
+
+    def _show_room(self) -> None:
+        if self.ctx.facilitator_mode:
+            self.show_page("room")
+
+    def open_join_room(self) -> None:
+        """A learner joins a facilitator's room: the dialog, then the room's page."""
+        if self.ctx.learner is None or self.ctx.facilitator_mode:
+            return
+        from ui.room_join import JoinRoomDialog
+
+        dialog = JoinRoomDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def joined() -> None:
+            if dialog.joined is not None:
+                self.page("room-answer").enter(*dialog.joined)
+                self.show_page("room-answer")
+
+        dialog.accepted.connect(joined)
+        dialog.open()
+
+    def _leave_rooms(self) -> None:
+        """Signing out or quitting: the room's hub stops, a learner leaves the room."""
+        if "room" in self._pages:
+            self._pages["room"].shutdown()  # type: ignore[attr-defined]
+        if "room-answer" in self._pages:
+            self._pages["room-answer"].leave(quietly=True)  # type: ignore[attr-defined]
 
     def present(self, kind: str, first: str, second: str) -> None:
         """A facilitator shows a module or a webinar's slides to the room."""
@@ -731,6 +783,7 @@ class MainWindow(QMainWindow):
             self._pages["player"].stop()  # type: ignore[attr-defined]
         if "presenter" in self._pages:
             self._pages["presenter"].audience.close()  # type: ignore[attr-defined]
+        self._leave_rooms()
         self._remember_place()
         try:
             from stepcampus.settings import save_settings

@@ -422,6 +422,10 @@ class ReaderPage(QWidget):
             return at_end
 
         def saved(completed: bool) -> None:
+            from shiboken6 import isValid
+
+            if not isValid(self.course_title):
+                return  # the window closed while the position was being saved
             if completed:
                 self.ctx.progress_changed.emit(course_id)
             self.refresh_progress()

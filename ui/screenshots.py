@@ -138,8 +138,74 @@ def capture(out: Path, data: Path) -> list[Path]:
     shots.append(_classes_screen(app, window, out, data))
     shots.append(_report_screen(app, window, out))
     shots.append(_editor_screen(app, window, out))
+    shots += _room_screens(app, window, out)
     window.close()
     return shots
+
+
+# What the class answers to the first question of the social exclusion quiz in the room.
+_ROOM_ANSWERS = {"Ana Núñez": 0, "Kofi Mensah": 1, "Amina Diallo": 0, "José Pérez": 0}
+
+
+def _room_screens(app: Any, window: Any, out: Path) -> list[Path]:
+    """A quiz with the room: the facilitator's chart after the reveal, four learners having
+    answered from their own (here: in-process) clients of the real hub; and what a learner's
+    desktop shows at the same moment."""
+    from stepcampus.classroom import classes
+    from stepcampus.classroom.room_client import LearnerClient
+    from ui.room import room_accounts
+    from ui.room_join import RoomAnswerPage
+
+    page = window.page("room")
+    page.hub_host, page.announce = "127.0.0.1", False  # nothing leaves this computer
+    page.port_box.setValue(_free_port())
+    window.show_page("room")
+    page.open_room()
+    wait_for(app, lambda: page.is_open, timeout=90)
+    group = classes.list_classes(window.campus.sessions, window.ctx.learner.id)[0]
+    given = {a.name: a for a in room_accounts(window.ctx, group.id, None)}  # type: ignore[arg-type]
+    learners = [LearnerClient.sign_in(page.hub.url, given[name].username,
+                                      str(given[name].password))
+                for name in _ROOM_ANSWERS if name in given]
+    learner_page = RoomAnswerPage(window.ctx)
+    try:
+        for client in learners:
+            client.join()
+        page.class_box.setCurrentIndex(page.class_box.findData(group.id))
+        page.quiz_box.setCurrentIndex(next(i for i in range(page.quiz_box.count())
+                                           if page.quiz_box.itemData(i)[1] == "social-exclusion"))
+        page.start_quiz()
+        wait_for(app, lambda: page.view.get("state") == "waiting" and not page.busy)
+        learner_page.enter(learners[0], learners[0].view())
+        page._act("release")
+        wait_for(app, lambda: page.view.get("state") == "open" and not page.busy)
+        for client, answer in zip(learners, _ROOM_ANSWERS.values(), strict=False):
+            client.answer(1, answer)
+        wait_for(app, lambda: page.view["tally"]["answered"] == len(learners))
+        page._act("reveal")
+        wait_for(app, lambda: page.view.get("state") == "revealed" and not page.busy)
+        settle(app, 10)
+        shots = [take(window, out, "room.png")]
+        learner_page.resize(window.size())
+        learner_page.show()
+        wait_for(app, lambda: learner_page.view.get("state") == "revealed")
+        settle(app, 10)
+        shots.append(take(learner_page, out, "room-learner.png"))
+    finally:
+        learner_page.leave(quietly=True)
+        learner_page.close()
+        for client in learners[1:]:
+            client.close()
+        page.shutdown()
+    return shots
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def _editor_screen(app: Any, window: Any, out: Path) -> Path:

@@ -223,3 +223,61 @@ def shown_response(question: dict[str, Any], response: Any) -> str:
             and 0 <= response < len(choices):
         return str(choices[response])
     return response if isinstance(response, str) else json.dumps(response)
+
+
+class Follower:
+    """Follows a room on a thread of its own: `on_view(view)` at every change, `on_trouble(
+    message)` while the hub does not answer (it keeps trying), until `stop()`.
+
+    It signs in with its own client (a copy of the token), so a long poll in flight never
+    holds up the facilitator's or the learner's own requests; `stop` returns at once and the
+    thread ends after the poll it is in (at most `wait` seconds), closing its client.
+    """
+
+    def __init__(self, client: RoomClient, on_view: Any, on_trouble: Any = None, *,
+                 wait: float = 10.0, retry: float = 2.0) -> None:
+        import threading
+
+        token = client._http.headers["Authorization"].removeprefix("Bearer ")
+        self._client = RoomClient(client.base, token, timeout=client.timeout)
+        self._on_view = on_view
+        self._on_trouble = on_trouble
+        self._wait = wait
+        self._retry = retry
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="room-follow", daemon=True)
+
+    def start(self) -> Self:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopped.set()
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def _run(self) -> None:
+        version: int | None = None
+        try:
+            while not self._stopped.is_set():
+                try:
+                    view = self._client.view(after=version, wait=self._wait)
+                except RoomClientError as exc:
+                    if self._stopped.is_set():
+                        return
+                    if self._on_trouble is not None:
+                        self._on_trouble(exc.message)
+                    if exc.kind == "unauthorised":
+                        return  # a revoked token does not come back by asking again
+                    self._stopped.wait(self._retry)
+                    version = None  # after a gap, the whole view again
+                    continue
+                if self._stopped.is_set():
+                    return
+                if view.get("version") != version:
+                    version = view.get("version")
+                    self._on_view(view)
+        finally:
+            self._client.close()

@@ -7,7 +7,8 @@ Routes (JSON; errors are `{"error": "..."}` with 400, 403, 404 or 409):
     GET  /room/quizzes                 the installed modules whose quiz a room can answer
     GET  /room/quiz?after=V&wait=S     the room quiz as the asker may see it; with `after`, a
                                        long poll: answered at once when the version is not V,
-                                       else when something changes, within S (<= 25) seconds
+                                       else when something changes (for a learner: something
+                                       in their own view), within S (<= 25) seconds
     POST /room/quiz                    start: {"course", "module", "language"?, "class"?:
                                        {"id", "name"}}
     POST /room/quiz/release            {"number"?}: the next question by default
@@ -221,6 +222,25 @@ class RoomDesk:
                 await asyncio.wait_for(event.wait(), remaining)
             except TimeoutError:
                 return
+
+    async def learner_news(self, who: Principal, after: int, timeout: float) -> dict[str, Any]:
+        """A learner's view once it differs from the one of version `after` (or at timeout).
+
+        Every answer bumps the room's version, but a learner's view shows nobody else's
+        answer: woken by each, a room of N would send N views per answer, N² a question.
+        """
+        loop = self._bind_loop()
+        deadline = loop.time() + timeout
+        view = self.learner_view(who)
+        if view["version"] != after:
+            return view
+        before = _unversioned(view)
+        while True:
+            await self.wait_newer(after, deadline - loop.time())
+            view = self.learner_view(who)
+            if self._closing or loop.time() >= deadline or _unversioned(view) != before:
+                return view
+            after = view["version"]
 
     def _watch(self, run: Run) -> None:
         """Turn the quiz's Condition into wake-ups of the loop, until it is not the room's."""
@@ -451,7 +471,11 @@ class RoomDesk:
             if final:
                 run.completed_written = True
             run.statements += len(made)
-            return len(made)
+        if made:
+            with self._lock:
+                self._base += 1  # the views' count of results changed: followers see it
+            self._notify()
+        return len(made)
 
     def _store(self, run: Run, made: list[dict[str, Any]]) -> None:
         from sqlalchemy.exc import SQLAlchemyError
@@ -525,6 +549,10 @@ class RoomDesk:
                 [(xapi.course_iri(run.course_id), run.course_title)])
             made.append(statement)
         return made
+
+
+def _unversioned(view: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in view.items() if key != "version"}
 
 
 # ------------------------------------------------------------------------------ routes
@@ -604,6 +632,8 @@ async def get_quiz(request: Request) -> Response:
     if after is not None:
         if not after.isdigit() or len(after) > 18:
             raise bad_request("after must be the version of the last view, a whole number")
+        if who.role not in RUNNERS:
+            return JSONResponse(await desk.learner_news(who, int(after), seconds))
         await desk.wait_newer(int(after), seconds)
     view = desk.facilitator_view() if who.role in RUNNERS else desk.learner_view(who)
     return JSONResponse(view)

@@ -116,11 +116,13 @@ class Upstream:
                                 f"when asked to {what}") from None
 
     # -- linking -------------------------------------------------------------------------------
-    def create_hub(self, username: str, password: str, label: str) -> HubLink:
-        """Ask for a hub token as the facilitator `username` (their password is not kept)."""
+    def create_hub(self, username: str, password: str | None, label: str) -> HubLink:
+        """Ask for a hub token as the facilitator `username` (their password is not kept);
+        with no password, as the bearer of the token this client was made with."""
         what = "make a hub token"
+        auth = {"auth": (username, password)} if password is not None else {}
         response = self._send("POST", "/api/hubs", what, ok=(201,), json={"label": label},
-                              auth=(username, password))
+                              **auth)
         data = self._json(response, what)
         if not (isinstance(data, dict) and isinstance(data.get("token"), str)
                 and isinstance(data.get("id"), str)):

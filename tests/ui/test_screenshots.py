@@ -11,7 +11,7 @@ from ui.screenshots import capture
 SCREENS = ["profiles", "library", "reader", "quiz", "quiz-feedback", "search", "certificate",
            "settings", "sync", "calendar", "webinars", "player", "player-questions", "questions",
            "facilitator", "presenter", "presenter-room", "classes",
-           "report", "editor"]
+           "report", "editor", "room", "room-learner"]
 
 
 def test_every_main_screen_is_saved(qapp, tmp_path: Path) -> None:
