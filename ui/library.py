@@ -97,9 +97,13 @@ class CourseCard(QFrame):
             score = "" if s.score is None else tr(" · score {score} %", score=round(s.score * 100))
             status = tr("Completed") + score
             button = tr("Review the course")
+        elif all(m.completed for m in s.modules):  # all read: what is left is passing quizzes
+            status = tr("{done} of {total} modules done · quizzes left to pass",
+                        done=done, total=len(s.modules))
+            button = tr("Continue where you left off")
         else:
             status = tr("{done} of {total} modules done · about {minutes} min left",
-                        done=done, total=len(s.modules), minutes=s.minutes_left)
+                        done=done, total=len(s.modules), minutes=max(1, s.minutes_left))
             button = tr("Continue where you left off") if s.started else tr("Start the course")
         self.status.setText(status)
         self.continue_button.setText(button)
