@@ -332,7 +332,10 @@ class RoomPage(QWidget):
         self.class_label.setBuddy(self.class_box)
         form.addRow(self.quiz_label, self.quiz_box)
         form.addRow(self.class_label, self.class_box)
-        form.addRow("", self.start_button)
+        start_row = QHBoxLayout()
+        start_row.addWidget(self.start_button)
+        start_row.addStretch(1)
+        form.addRow("", start_row)
         outer.addWidget(self.start_box)
 
         self.quiz_panel = QGroupBox()
@@ -434,6 +437,8 @@ class RoomPage(QWidget):
         self.class_box.addItem(tr("No class"), None)
         for class_id, name in room.classes:
             self.class_box.addItem(name, class_id)
+        if room.classes:
+            self.class_box.setCurrentIndex(1)  # most rooms are one of the facilitator's classes
         self.follower = follow(self.client, self.relay)
         self.message.setText(tr("The room is open"))
         self._show_state()
