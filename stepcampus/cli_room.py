@@ -64,7 +64,9 @@ def cmd_join(args: argparse.Namespace) -> int:
     try:
         client = LearnerClient.sign_in(base, args.user, password)
     except RoomClientError as exc:
-        raise InputError(Problem("--user", None, exc.message)) from None
+        # A hub that does not answer is the address's problem; a refused sign-in, the account's.
+        field = "URL" if exc.kind == "offline" else "--user"
+        raise InputError(Problem(field, None, exc.message)) from None
     with client:
         name = client.account.get("name") or args.user
         _say(f"signed in to {base} as {name} ({args.user})")

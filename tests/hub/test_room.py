@@ -237,3 +237,17 @@ def test_what_learners_may_not_do_or_see_bad_answers_and_the_long_poll(facilitat
     finally:
         for client in (desk, ana, kofi, raw):
             client.close()
+
+
+def test_a_terminal_names_what_is_wrong_and_changes_nothing() -> None:
+    from tests.hub.conftest import stepcampus
+    from tests.lrs_server import free_port
+
+    gone = f"127.0.0.1:{free_port()}"  # nothing listens there
+    for args, said in (
+            (["http://bad host"], "error: URL: 'http://bad host' is not a hub's address"),
+            ([gone], f"error: URL: the hub at http://{gone} does not answer"),
+            ([gone, "--answer", "x=1"], "error: --answer: 'x=1' is not N=ANSWER")):
+        done = stepcampus("room", "join", *args, "--user", "ana", "--password-stdin",
+                          stdin="pw\n")
+        assert done.returncode == 2 and done.stderr.startswith(said), done.stderr
