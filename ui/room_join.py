@@ -107,9 +107,9 @@ class JoinRoomDialog(QDialog):
         self.find_state.setText(tr("Looking for rooms…"))
 
         def look(_task: Task) -> list[Any]:
-            from stepcampus.classroom.room_client import find_hubs
+            from stepcampus.hub.discovery import discover
 
-            return find_hubs(FIND_SECONDS)
+            return discover(FIND_SECONDS)
 
         jobs.start(look, self._found, self._not_found)
 

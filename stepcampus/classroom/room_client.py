@@ -56,13 +56,6 @@ def hub_address(text: str) -> str:
     return f"{parts.scheme}://{host}:{port or DEFAULT_PORT}{path}"
 
 
-def find_hubs(timeout: float = 3.0) -> list[Any]:
-    """The hubs announced on the local network (stepcampus.hub.discovery.FoundHub)."""
-    from stepcampus.hub.discovery import discover
-
-    return discover(timeout)
-
-
 def _said(response: httpx.Response) -> str:
     try:
         message = response.json().get("error")
@@ -130,14 +123,6 @@ class RoomClient:
         except ValueError:
             raise RoomClientError(f"the hub at {self.base} sent an answer that is not JSON",
                                   "server", response.status_code) from None
-
-    def me(self) -> dict[str, Any]:
-        data = self._send("GET", "/api/me")
-        self.account = {key: data.get(key) for key in ("username", "name", "role")}
-        return dict(data)
-
-    def about(self) -> dict[str, Any]:
-        return dict(self._send("GET", "/hub/about"))
 
     def view(self, after: int | None = None, wait: float = POLL_SECONDS) -> dict[str, Any]:
         """The room quiz now; with `after`, once it is newer than that version (or `wait`
@@ -253,10 +238,6 @@ class Follower:
 
     def stop(self) -> None:
         self._stopped.set()
-
-    @property
-    def alive(self) -> bool:
-        return self._thread.is_alive()
 
     def _run(self) -> None:
         version: int | None = None

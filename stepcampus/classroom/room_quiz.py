@@ -240,6 +240,15 @@ class RoomQuiz:
         question = self._question(number)
         return feedback_for(question.question, _as_scored(question, response))
 
+    def credit(self, participant: str, number: int) -> float | None:
+        """One participant's credit (0..1) for a question, None if they did not answer it."""
+        question = self._question(number)
+        with self._lock:
+            response = self._sittings[number].answers.get(participant)
+        if response is None:
+            return None
+        return score(question.question, _as_scored(question, response)) or 0.0
+
     def results(self) -> dict[str, dict[int, float]]:
         """Each participant's credit (0..1) per quiz question index they answered."""
         with self._lock:

@@ -24,9 +24,10 @@ at start: the room already has them, with their roles, the failed-login limit an
 nothing new is shown on a projected screen or kept in a terminal's scrollback. A learner's view
 never holds the right answer before the reveal, nor anyone else's answer or the tally.
 
-Long polls hold no thread: a watcher thread per quiz waits on its `changed` Condition and
-wakes the event loop, where every waiting request awaits one event. A room of 500 costs 500
-idle sockets, not 500 threads of the server's pool (40 by default, which the LRS needs).
+Long polls hold no thread: every waiting request awaits one event on the loop, set by each
+change (all made on the loop, or on the pool by `write_results`, which wakes it safely). A room
+of 500 costs 500 idle sockets, not 500 threads of the server's pool (40 by default, which the
+LRS needs).
 
 Statements, in the hub's LRS under each learner's account: at every reveal, "answered" for each
 answer not written yet (so a hub killed mid-quiz keeps what the room saw revealed); at the
@@ -75,7 +76,6 @@ if TYPE_CHECKING:
 
 LONGEST_WAIT = 25.0  # below the 30 s at which proxies and clients commonly give up
 MAX_BODY = 64 * 1024
-WATCH_SECONDS = 5.0  # how often an idle watcher looks whether its quiz is still the room's
 PLATFORM = "STEP Campus hub"
 ASSESSMENT = "http://adlnet.gov/expapi/activities/assessment"
 RUNNERS = ("facilitator", "admin")
@@ -242,17 +242,6 @@ class RoomDesk:
                 return view
             after = view["version"]
 
-    def _watch(self, run: Run) -> None:
-        """Turn the quiz's Condition into wake-ups of the loop, until it is not the room's."""
-        quiz = run.quiz
-        with quiz.changed:
-            seen = quiz.version
-            while self.run is run and not self._closing:
-                quiz.changed.wait(WATCH_SECONDS)
-                if quiz.version != seen:
-                    seen = quiz.version
-                    self._notify()
-
     def close(self) -> None:
         """The hub stops: long polls answer now rather than after the server's grace time."""
         self._closing = True
@@ -275,11 +264,6 @@ class RoomDesk:
             for username, name in self.present.items():
                 room.join(username, name)
             self.run = run
-        if old is not None:  # its watcher ends now rather than at its next look
-            with old.quiz.changed:
-                old.quiz.changed.notify_all()
-        threading.Thread(target=self._watch, args=(run,), name="room-quiz-watch",
-                         daemon=True).start()
         self._notify()
         self.say(f"room quiz started by {who.username}: {quiz.module_title} "
                  f"({len(room.questions)} questions for the room)")
@@ -299,11 +283,13 @@ class RoomDesk:
             raise RoomError("number must be a question's number, from 1")
         question = run.quiz.release(number)
         run.asked.add(question.number)
+        self._notify()
         return question
 
     def reveal(self) -> Run:
         run = self._running()
         run.quiz.reveal()
+        self._notify()
         return run
 
     def hands(self, counts: Any, number: Any = None) -> None:
@@ -314,6 +300,7 @@ class RoomDesk:
         if not isinstance(counts, list):
             raise RoomError("counts must be a list with one count for each answer")
         run.quiz.set_hands(target, counts)
+        self._notify()
 
     def finish(self) -> Run:
         """Finish the quiz (once; a second finish changes nothing)."""
@@ -322,6 +309,7 @@ class RoomDesk:
             raise RoomError("no room quiz is running: start one first", 409)
         if run.quiz.state != "finished":
             run.quiz.finish()
+            self._notify()
         return run
 
     def shutdown(self) -> None:
@@ -359,6 +347,7 @@ class RoomDesk:
         if who.username not in run.quiz.participants:
             self.join(who)  # answering is being there; a device that rejoined after a restart
         run.quiz.answer(who.username, number, response)
+        self._notify()
 
     # -- what each side sees -------------------------------------------------------------------
     def _base_view(self, run: Run, participant: str | None) -> dict[str, Any]:
@@ -437,9 +426,7 @@ class RoomDesk:
         if question is not None and question["kind"] not in CHOICE_TYPES:
             data.pop("correct", None)  # indexes into the room's typed answers: not theirs
         if data["state"] == "revealed" and data.get("your_answer") is not None:
-            credit = run.quiz.results().get(who.username, {}).get(
-                run.quiz.questions[data["number"] - 1].index)
-            data["credit"] = credit
+            data["credit"] = run.quiz.credit(who.username, data["number"])
         return data
 
     # -- statements ----------------------------------------------------------------------------

@@ -4,6 +4,7 @@ credit per learner, and every malformed answer refused with its reason."""
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -98,6 +99,9 @@ def test_release_answer_tally_reveal(room: RoomQuiz) -> None:
     assert results["ana"] == {0: 1.0, 1: 1.0, 2: 1.0, 3: 1.0, 5: 1.0}
     assert results["kofi"] == {0: 0.0, 1: 0.0, 2: 1.0, 3: 0.0}
     assert results["mia"] == {0: 1.0, 2: 0.0}
+    # One learner's credit for one question, as their screen shows it at the reveal.
+    assert [room.credit("kofi", n) for n in (1, 2, 3, 4, 5)] == [0.0, 0.0, 1.0, 0.0, None]
+    assert room.credit("nobody", 1) is None
 
 
 @pytest.mark.parametrize(("number", "response", "message"), [
@@ -156,18 +160,24 @@ def test_the_sample_course_quizzes_work_with_a_room() -> None:
 
 def test_a_waiting_screen_is_woken_by_news(room: RoomQuiz) -> None:
     seen: list[int] = []
+    woken: list[bool] = []
+    waiting = threading.Event()
 
     def wait() -> None:
         with room.changed:
             start = room.version
-            room.changed.wait_for(lambda: room.version > start, timeout=5)
+            waiting.set()  # the lock is released inside wait_for: the release can come now
+            woken.append(room.changed.wait_for(lambda: room.version > start, timeout=5))
             seen.append(room.version)
 
     waiter = threading.Thread(target=wait)
     waiter.start()
+    assert waiting.wait(5)
+    started = time.monotonic()
     room.release()
     waiter.join(5)
     assert seen == [room.version]
+    assert woken == [True] and time.monotonic() - started < 4  # woken, not timed out
 
 
 def test_a_quiz_with_nothing_for_a_room_is_refused() -> None:
