@@ -645,10 +645,11 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(joined)
         dialog.open()
 
-    def _leave_rooms(self) -> None:
-        """Signing out or quitting: the room's hub stops, a learner leaves the room."""
+    def _leave_rooms(self, quitting: bool = False) -> None:
+        """Signing out or quitting: the room's hub stops (waited for only when quitting, so
+        it never outlives the app), a learner leaves the room."""
         if "room" in self._pages:
-            self._pages["room"].shutdown()  # type: ignore[attr-defined]
+            self._pages["room"].shutdown(wait=quitting)  # type: ignore[attr-defined]
         if "room-answer" in self._pages:
             self._pages["room-answer"].leave(quietly=True)  # type: ignore[attr-defined]
 
@@ -783,7 +784,7 @@ class MainWindow(QMainWindow):
             self._pages["player"].stop()  # type: ignore[attr-defined]
         if "presenter" in self._pages:
             self._pages["presenter"].audience.close()  # type: ignore[attr-defined]
-        self._leave_rooms()
+        self._leave_rooms(quitting=True)
         self._remember_place()
         try:
             from stepcampus.settings import save_settings

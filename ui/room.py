@@ -82,27 +82,27 @@ class OpenRoom:
     quizzes: list[dict[str, Any]]
     classes: list[tuple[str, str]]  # (class id, name) of this facilitator
     upstream: str  # where the room's results go, in words
+    address: str  # where learners reach the hub
 
 
-def open_room(ctx: AppContext, hub: Any, language: str, task: Task) -> OpenRoom:
-    """Start the hub (if it is not running), sign in with this facilitator's desk token and
-    read what can be run: the installed modules' quizzes and the facilitator's classes."""
+def open_room(ctx: AppContext, hub: Any, language: str, task: Task,
+              replaced: Any = None) -> OpenRoom:
+    """Start the hub (if it is not running; `replaced`, one on another port, stops first),
+    sign in with this facilitator's desk token and read what can be run: the installed
+    modules' quizzes and the facilitator's classes."""
     from stepcampus.classroom.classes import list_classes
     from stepcampus.classroom.room_client import FacilitatorClient
-    from stepcampus.hub.database import HubDatabase, hub_database_path
-    from stepcampus.hub.room_accounts import desk_token
+    from stepcampus.hub.desktop import desk_token
 
     learner = ctx.learner
     assert learner is not None
+    if replaced is not None:
+        replaced.close()
     upstream = link_upstream(ctx, learner.id, hub, task)
     task.report(0, 3, tr("Starting the room's hub…"))
     hub.start(task)
     task.report(1, 3, tr("Signing in…"))
-    db = HubDatabase(hub_database_path(ctx.campus.data_dir))
-    try:
-        _username, token = desk_token(db, learner.name)
-    finally:
-        db.close()
+    _username, token = desk_token(ctx.campus.data_dir, learner.name)
     client = FacilitatorClient(hub.url, token)
     try:
         task.report(2, 3, tr("Reading the quizzes…"))
@@ -111,7 +111,18 @@ def open_room(ctx: AppContext, hub: Any, language: str, task: Task) -> OpenRoom:
     except BaseException:
         client.close()
         raise
-    return OpenRoom(hub, client, quizzes, classes, upstream)
+    return OpenRoom(hub, client, quizzes, classes, upstream, learners_address(hub))
+
+
+def learners_address(hub: Any) -> str:
+    """The address learners type: this computer's on the network when the hub listens on
+    every network (the first found), else the one it listens on."""
+    from stepcampus.hub.discovery import network_addresses
+
+    if hub.host not in ("0.0.0.0", ""):
+        return str(hub.url)
+    found = network_addresses()
+    return f"http://{found[0]}:{hub.port}" if found else str(hub.url)
 
 
 def link_upstream(ctx: AppContext, profile_id: str, hub: Any, task: Task) -> str:
@@ -141,26 +152,11 @@ def link_upstream(ctx: AppContext, profile_id: str, hub: Any, task: Task) -> str
 def room_accounts(ctx: AppContext, class_id: str, _task: Task) -> list[Any]:
     """Hub accounts for a class's learners (one-time passwords for the new ones)."""
     from stepcampus.classroom.classes import list_members
-    from stepcampus.hub.database import HubDatabase, hub_database_path
-    from stepcampus.hub.room_accounts import give_accounts
+    from stepcampus.hub.desktop import give_accounts
 
     members = list_members(ctx.campus.sessions, class_id)
-    db = HubDatabase(hub_database_path(ctx.campus.data_dir))
-    try:
-        return give_accounts(db, [(m.display_name, m.campus_username) for m in members])
-    finally:
-        db.close()
-
-
-def replace_password(ctx: AppContext, username: str, _task: Task) -> str:
-    from stepcampus.hub.database import HubDatabase, hub_database_path
-    from stepcampus.hub.room_accounts import new_password
-
-    db = HubDatabase(hub_database_path(ctx.campus.data_dir))
-    try:
-        return new_password(db, username)
-    finally:
-        db.close()
+    return give_accounts(ctx.campus.data_dir,
+                         [(m.display_name, m.campus_username) for m in members])
 
 
 class AccountsDialog(QDialog):
@@ -237,7 +233,10 @@ class AccountsDialog(QDialog):
             self._fill()
             self.message.setText(tr("New password for {name}", name=account.name))
 
-        jobs.start(lambda task: replace_password(self.ctx, account.username, task), done,
+        from stepcampus.hub.desktop import new_password
+
+        data_dir = self.ctx.campus.data_dir
+        jobs.start(lambda _task: new_password(data_dir, account.username), done,
                    self.message.setText)
 
 
@@ -293,6 +292,7 @@ class RoomPage(QWidget):
         self.busy = False
         self.put_away: str | None = None  # the finished quiz the facilitator closed
         self.upstream = ""
+        self.address = ""
         self.relay = Relay(self)
         self.relay.view.connect(self.show_view)
         self.relay.trouble.connect(self._trouble)
@@ -411,22 +411,23 @@ class RoomPage(QWidget):
         learner = self.ctx.learner
         if learner is None or self.busy:
             return
+        replaced = None
         if self.hub is None or self.hub.port != self.port_box.value():
-            if self.hub is not None:
-                self.hub.close()
+            replaced = self.hub  # stopped by the job, not here: a stop may take seconds
             self.hub = HubProcess(self.ctx.campus.data_dir, self.hub_host,
                                   self.port_box.value(), announce=self.announce,
                                   name=tr("{name}'s room", name=learner.name)[:60])
         hub, language = self.hub, self.ctx.content_language
         self._busy(True, tr("Opening the room…"))
-        jobs.start(lambda task: open_room(self.ctx, hub, language, task), self._opened,
-                   self._failed)
+        jobs.start(lambda task: open_room(self.ctx, hub, language, task, replaced),
+                   self._opened, self._failed)
 
     def _opened(self, room: OpenRoom) -> None:
         self.busy = False
         self.client = room.client
         self.classes = room.classes
         self.upstream = room.upstream
+        self.address = room.address
         self.quiz_box.clear()
         for quiz in room.quizzes:
             self.quiz_box.addItem(tr("{course}: {module} ({count} questions)",
@@ -466,17 +467,21 @@ class RoomPage(QWidget):
 
         jobs.start(work, closed, self._failed)
 
-    def shutdown(self) -> None:
-        """The window closes or the facilitator signs out: the hub stops with it."""
+    def shutdown(self, wait: bool = True) -> None:
+        """The window closes (wait: the hub must not outlive the app) or the facilitator signs
+        out (the hub stops off the UI thread): the hub stops with it."""
         if self.follower is not None:
             self.follower.stop()
             self.follower = None
         if self.client is not None:
             self.client.close()
             self.client = None
-        if self.hub is not None:
-            self.hub.close()
-            self.hub = None
+        hub, self.hub = self.hub, None
+        if hub is not None:
+            if wait:
+                hub.close()
+            else:
+                jobs.start(lambda _task: hub.close())
         self.view = {}
         self._show_state()
 
@@ -580,7 +585,7 @@ class RoomPage(QWidget):
         if is_open and self.hub is not None:
             self.hub_state.setText(tr("The room is open at {address}. Learners join with "
                                       "Join a room… on their desktops · {count} in the room",
-                                      address=self._address(), count=view.get("joined", 0))
+                                      address=self.address, count=view.get("joined", 0))
                                    + "\n" + self.upstream)
         else:
             self.hub_state.setText(tr("The room is closed. Open it to serve this desktop's "
@@ -647,16 +652,6 @@ class RoomPage(QWidget):
         self.finish_button.setVisible(state in ("waiting", "open", "revealed"))
         self.finish_button.setEnabled(idle)
         self.new_button.setVisible(state == "finished")
-
-    def _address(self) -> str:
-        from stepcampus.hub.discovery import network_addresses
-
-        if self.hub is None:
-            return ""
-        if self.hub.host not in ("0.0.0.0", ""):
-            return self.hub.url
-        found = network_addresses()
-        return f"http://{found[0]}:{self.hub.port}" if found else self.hub.url
 
     def retranslate(self) -> None:
         self.title.setText(tr("Quiz with the room"))

@@ -50,8 +50,18 @@ class HubDatabase:
         self.queued = threading.Event()
         queue_for_upstream(self.factory, self.queued.set)
 
+    @classmethod
+    def for_data_dir(cls, data_dir: Path) -> HubDatabase:
+        return cls(hub_database_path(data_dir))
+
     def close(self) -> None:
         self.engine.dispose()
+
+    def __enter__(self) -> HubDatabase:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # -- settings ----------------------------------------------------------------------------
     def setting(self, key: str) -> str | None:

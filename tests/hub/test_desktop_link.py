@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from stepcampus.campus import Campus as Store
-from stepcampus.hub.database import HubDatabase, hub_database_path
+from stepcampus.hub.database import HubDatabase
 from stepcampus.hub.desktop import link_to_campus
 from stepcampus.hub.link import load_link
 from stepcampus.hub.upstream import UpstreamError
@@ -20,7 +20,7 @@ from tests.lrs_server import HOME_PAGE, start_campus
 
 
 def _link(data: Path):  # type: ignore[no-untyped-def]
-    db = HubDatabase(hub_database_path(data))
+    db = HubDatabase.for_data_dir(data)
     try:
         return load_link(db), db.setting("upstream.home_page")
     finally:
