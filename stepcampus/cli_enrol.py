@@ -4,7 +4,6 @@ their profile then syncs with the new account."""
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from stepcampus.errors import InputError, Problem
@@ -12,7 +11,7 @@ from stepcampus.errors import InputError, Problem
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Register the `enrol` command."""
-    from stepcampus.cli_hub import _password_options
+    from stepcampus.cli_server import password_options
 
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "enrol", help="join a class of the campus server with its enrolment code",
@@ -27,7 +26,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                         help="the user name to sign in with (1-64 letters, digits or . _ @ -)")
     parser.add_argument("--name", metavar="NAME",
                         help="your name as your facilitator sees it (default: the profile's)")
-    _password_options(parser)
+    password_options(parser)
     parser.add_argument("--profile", metavar="NAME",
                         help="the profile to link (needed when this desktop has several)")
     parser.set_defaults(func=run)
@@ -36,17 +35,13 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def _new_password(args: argparse.Namespace) -> str:
     """The chosen password: from the options, else typed twice."""
-    import getpass
+    from stepcampus.cli_server import read_password
 
-    if args.password is not None:
-        return str(args.password)
-    if args.password_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass(f"choose a password for {args.user}: ")
-    if getpass.getpass("type it again: ") != first:
+    password = read_password(args, f"choose a password for {args.user}: ", "type it again: ")
+    if password is None:
         raise InputError(Problem("password", None, "the two passwords differ",
                                  "type the same password twice"))
-    return first
+    return password
 
 
 def run(args: argparse.Namespace) -> int:

@@ -46,7 +46,7 @@ def add_parser(subparsers: Any) -> None:
     hub.add_argument("--user", metavar="U",
                      help="a facilitator of that campus: links the hub once (the password "
                           "is exchanged for a hub token and not kept)")
-    _password_options(hub)
+    cli_server.password_options(hub)
     hub.add_argument("--home-page", metavar="IRI",
                      help="the homePage of the room's xAPI accounts (default: the campus's)")
     hub.add_argument("--no-announce", action="store_true",
@@ -66,7 +66,7 @@ def add_parser(subparsers: Any) -> None:
         if role == "learner":
             q.add_argument("--class", dest="class_name", metavar="NAME",
                            help="put the learner in this class")
-        cli_server._password_options(q)
+        cli_server.password_options(q)
         q.set_defaults(func=_on_hub(cli_server.cmd_create_account), role=role)
     q = what.add_parser("create-class", help="create a class run by a facilitator")
     q.add_argument("name", metavar="NAME")
@@ -101,27 +101,15 @@ def add_parser(subparsers: Any) -> None:
     q.add_argument("course_id", metavar="COURSE_ID")
     q.add_argument("--user", metavar="U", help="your account on the hub (default: the link "
                                                "of a profile that syncs with it)")
-    _password_options(q)
+    cli_server.password_options(q)
     q.add_argument("--profile", metavar="NAME", help="the profile whose hub link to use")
     q.set_defaults(func=cmd_offer)
 
 
-def _password_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_mutually_exclusive_group()
-    group.add_argument("--password", metavar="P", help="the password (visible to other users "
-                       "of this computer; prefer --password-stdin or the prompt)")
-    group.add_argument("--password-stdin", action="store_true",
-                       help="read the password from the first line of standard input")
-
-
 def _password(args: argparse.Namespace, who: str) -> str:
-    import getpass
+    from stepcampus.cli_server import read_password
 
-    if args.password is not None:
-        return str(args.password)
-    if args.password_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    return getpass.getpass(f"password for {who}: ")
+    return str(read_password(args, f"password for {who}: "))
 
 
 def _say(line: str) -> None:

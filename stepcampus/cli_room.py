@@ -20,7 +20,7 @@ EXIT_HUB_GONE = 1
 
 
 def add_parser(subparsers: Any) -> None:
-    from stepcampus.cli_hub import _password_options
+    from stepcampus.cli_server import password_options
 
     room = subparsers.add_parser("room", help="take part in a quiz with the room on a hub")
     actions = room.add_subparsers(dest="room_command", required=True, metavar="ACTION")
@@ -33,7 +33,7 @@ def add_parser(subparsers: Any) -> None:
     q.add_argument("url", metavar="URL", help="the hub's address, e.g. 192.168.1.20 or "
                                               "http://192.168.1.20:8471")
     q.add_argument("--user", required=True, metavar="U", help="your account on the hub")
-    _password_options(q)
+    password_options(q)
     q.add_argument("--answer", action="append", default=[], metavar="N=ANSWER",
                    help="answer question N with ANSWER as it would be typed, without asking "
                         "(repeatable; questions not named are left unanswered)")

@@ -46,7 +46,7 @@ def add_parsers(subparsers: Any) -> None:
         if role == "learner":
             q.add_argument("--class", dest="class_name", metavar="NAME",
                            help="put the learner in this class")
-        _password_options(q)
+        password_options(q)
         q.set_defaults(func=cmd_create_account, role=role)
     q = sub.add_parser("create-class", help="create a class run by a facilitator")
     q.add_argument("name", metavar="NAME")
@@ -82,7 +82,8 @@ def _database_option(parser: argparse.ArgumentParser) -> None:
                              "(default: server.sqlite in the data folder)")
 
 
-def _password_options(parser: argparse.ArgumentParser) -> None:
+def password_options(parser: argparse.ArgumentParser) -> None:
+    """--password and --password-stdin, for every command that takes a password."""
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--password", metavar="P", help="the password (visible to other users "
                        "of this computer; prefer --password-stdin or the prompt)")
@@ -115,15 +116,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _password(args: argparse.Namespace) -> str:
+def read_password(args: argparse.Namespace, prompt: str, again: str | None = None
+                  ) -> str | None:
+    """The password from --password or --password-stdin, else typed at `prompt` (and once
+    more at `again`, for a new one); None when the two typed differ."""
     if args.password is not None:
         return str(args.password)
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass(f"password for {args.username}: ")
-    if getpass.getpass("again: ") != first:
-        raise InputError("the two passwords differ; nothing was created")
+    first = getpass.getpass(prompt)
+    if again is not None and getpass.getpass(again) != first:
+        return None
     return first
+
+
+def _password(args: argparse.Namespace) -> str:
+    password = read_password(args, f"password for {args.username}: ", "again: ")
+    if password is None:
+        raise InputError("the two passwords differ; nothing was created")
+    return password
 
 
 def _session(args: argparse.Namespace) -> Any:

@@ -153,10 +153,6 @@ def build_hub_app(hub: Hub, max_body: int = DEFAULT_MAX_BODY) -> Starlette:
     return app
 
 
-def _exit_cleanly(_signum: int, _frame: object) -> None:
-    raise SystemExit(0)
-
-
 def run_hub(hub: Hub, host: str, port: int, *, forwarder: Forwarder,
             announce: bool = True, banner: list[str] | None = None) -> None:
     """Serve until SIGTERM or Ctrl+C; the forwarder and the announcement start once the hub
@@ -185,6 +181,8 @@ def run_hub(hub: Hub, host: str, port: int, *, forwarder: Forwarder,
 
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
                             server_header=False, lifespan="off", timeout_graceful_shutdown=10)
+    from stepcampus.server.app import _exit_cleanly
+
     signal.signal(signal.SIGTERM, _exit_cleanly)
     try:
         Server(config).run()

@@ -90,14 +90,9 @@ def _json_object(body: bytes, content_type: str) -> dict[str, Any] | None:
 
 
 def _updated(document: dict[str, Any]) -> datetime | None:
-    value = document.get("updated")
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else None
+    from stepcampus.progress.xapi import parse_timestamp
+
+    return parse_timestamp(document.get("updated"))
 
 
 class Forwarder:
