@@ -100,6 +100,7 @@ class QAArchivePage(QWidget):
         self.hits: list[Any] = []
         self.mine: list[Any] = []
         self._request = 0
+        self._topics_request = 0  # the latest list of topics asked for wins
         self.title = label(name="title")
         self.ask_button = QPushButton()
         self.ask_button.setObjectName("primary")
@@ -154,8 +155,12 @@ class QAArchivePage(QWidget):
 
     def _fill_topics(self, chosen: str | None = None) -> None:
         series_id = self.series_box.currentData() or None
+        self._topics_request += 1
+        request = self._topics_request
 
         def show(topics: list[Any]) -> None:
+            if request != self._topics_request:
+                return  # the topics of a series chosen before: a later list is coming
             self.topic_box.blockSignals(True)
             self.topic_box.clear()
             self.topic_box.addItem(tr("All topics"), "")
@@ -163,6 +168,8 @@ class QAArchivePage(QWidget):
                 self.topic_box.addItem(f"{topic.topic} ({topic.count})", topic.topic)
             self._select(self.topic_box, chosen)
             self.topic_box.blockSignals(False)
+            if (self.topic_box.currentData() or "") != (chosen or ""):
+                self.run_search()  # the topic searched for is not in this series: search again
 
         jobs.start(lambda task: archive_topics(self.ctx, series_id, task), show, self._failed)
 
