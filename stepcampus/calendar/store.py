@@ -5,6 +5,9 @@ change, so an import is all there or not there at all."""
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -62,6 +65,21 @@ def fetch(url: str, client: httpx.Client | None = None) -> bytes:
     return response.content
 
 
+# One lock per calendar file: the app's worker threads (an install publishing webinars, a class
+# saving its plan) each load, change and save it, and must not write back each other's stale
+# copy.
+_file_locks: dict[Path, threading.Lock] = {}
+_file_locks_guard = threading.Lock()
+
+
+@contextmanager
+def _changing(path: Path) -> Iterator[None]:
+    with _file_locks_guard:
+        lock = _file_locks.setdefault(path.resolve(), threading.Lock())
+    with lock:
+        yield
+
+
 class CalendarStore:
     """Imported calendars and subscriptions in `folder`/calendars.json.
 
@@ -115,10 +133,11 @@ class CalendarStore:
 
     def _put(self, key: str, kind: str, ics: str) -> list[Event]:
         events = self._parse(key, ics)  # checked before anything is written
-        data = self._load()
-        data["sources"][key] = {"kind": kind, "ics": ics, "fetched_at": _now(),
-                                "last_error": ""}
-        self._save(data)
+        with _changing(self.path):
+            data = self._load()
+            data["sources"][key] = {"kind": kind, "ics": ics, "fetched_at": _now(),
+                                    "last_error": ""}
+            self._save(data)
         return events
 
     def import_file(self, path: Path) -> list[Event]:
@@ -144,31 +163,37 @@ class CalendarStore:
         self._put(key, "app", export_ics(events).decode("utf-8"))
 
     def remove(self, key: str) -> bool:
-        data = self._load()
-        if key not in data["sources"]:
-            return False
-        del data["sources"][key]
-        self._save(data)
-        return True
+        with _changing(self.path):
+            data = self._load()
+            if key not in data["sources"]:
+                return False
+            del data["sources"][key]
+            self._save(data)
+            return True
 
     def refresh(self, client: httpx.Client | None = None) -> list[RefreshResult]:
         """Fetch every subscription again; a failure keeps the previous copy and says why."""
-        data = self._load()
         results: list[RefreshResult] = []
-        for key, entry in sorted(data["sources"].items()):
+        changes: dict[str, dict[str, str]] = {}  # fetched without the lock: it may take long
+        for key, entry in sorted(self._load()["sources"].items()):
             if entry["kind"] != "subscription":
                 continue
             try:
                 text = decode_utf8(fetch(key, client), key).removeprefix("\ufeff")
                 events = self._parse(key, text)
             except InputError as exc:
-                entry["last_error"] = str(exc)
+                changes[key] = {"last_error": str(exc)}
                 kept = len(self._parse(key, entry["ics"]))
                 results.append(RefreshResult(key, False, kept,
                                              f"kept the previous copy: {exc}"))
                 continue
-            entry.update(ics=text, fetched_at=_now(), last_error="")
+            changes[key] = {"ics": text, "fetched_at": _now(), "last_error": ""}
             results.append(RefreshResult(key, True, len(events), "updated"))
-        if results:
-            self._save(data)
+        if changes:
+            with _changing(self.path):
+                data = self._load()
+                for key, change in changes.items():
+                    if key in data["sources"]:  # not removed meanwhile
+                        data["sources"][key].update(change)
+                self._save(data)
         return results

@@ -23,8 +23,8 @@ from stepcampus.store.models import ClassGroup, ClassSession, InstalledCourse
 
 SOURCE_PREFIX = "app:class:"
 UID_DOMAIN = "classes.stepcampus"
-# Publishing reads the store and rewrites the calendar file: two changes saved at once from
-# the app's worker threads must not interleave, or the second would write back stale events.
+
+
 _publishing = threading.Lock()
 
 

@@ -102,3 +102,28 @@ def test_subscription_refreshes_and_keeps_the_last_good_copy(store: CalendarStor
     assert len(store.events()) == 2
     saved = json.loads(store.path.read_text())
     assert list(saved["sources"]) == [url]
+
+
+def test_changes_saved_at_once_from_several_threads_are_all_kept(tmp_path: Path) -> None:
+    import threading
+
+    events = [thursday_series()]
+    errors: list[BaseException] = []
+
+    def publish(worker: int) -> None:
+        # Each its own store object on the same folder, as each worker of the app makes one.
+        store = CalendarStore.for_data_dir(tmp_path / "data")
+        try:
+            for n in range(15):
+                store.put_events(f"app:{worker}:{n}", events)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    workers = [threading.Thread(target=publish, args=(w,)) for w in range(6)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert errors == []
+    kept = {s.key for s in CalendarStore.for_data_dir(tmp_path / "data").sources()}
+    assert kept == {f"app:{w}:{n}" for w in range(6) for n in range(15)}
