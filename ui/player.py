@@ -74,7 +74,6 @@ class PlayerPage(QWidget):
         self._completed = False
         self._dirty = False
         self._seeking = False
-        self._video_started = 0.0
 
         self.back_button = QPushButton()
         self.present_button = QPushButton()
@@ -337,7 +336,6 @@ class PlayerPage(QWidget):
         self._fill_variants()
         video = variant is not None and not variant.audio_only and not _headless()
         self.screen.setCurrentWidget(self.video if video else self.slide_view)
-        self._video_started = start
         self._show_slide(self.timeline.slide(start))
         self._set_time(start)
         enabled = variant is not None and self._ensure_player()
@@ -453,10 +451,8 @@ class PlayerPage(QWidget):
     def _check_video(self) -> None:
         """Video chosen, sound playing, no picture: libVLC has no video output here (its
         plugins are missing), so the slides follow the sound instead of a black pane."""
-        if self.screen.currentWidget() is not self.video or self.playback.shows_video:
-            return
-        if self.playback.first_time_at is None or \
-                self.playback.position() - self._video_started < VIDEO_GRACE_S:
+        if self.screen.currentWidget() is not self.video or \
+                not self.playback.video_missing(VIDEO_GRACE_S):
             return
         self.screen.setCurrentWidget(self.slide_view)
         hint = install_hint()

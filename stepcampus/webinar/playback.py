@@ -212,6 +212,13 @@ class Playback:
         none, and plays the sound only)."""
         return bool(self._player.has_vout())
 
+    def video_missing(self, grace: float) -> bool:
+        """Playing for `grace` seconds of the clock since libVLC's first reading, and still no
+        video output: this desktop cannot show video. Time played, not the position: opening
+        at a moment or skipping ahead must not count as having waited."""
+        return (self.first_time_at is not None and self._clock() - self.first_time_at >= grace
+                and not self.shows_video)
+
     @property
     def failed(self) -> bool:
         return self._player.get_state() == self._vlc.State.Error

@@ -137,6 +137,15 @@ def test_open_at_a_position_and_play_to_the_end(player: Playback) -> None:
     wait_for(lambda: 0 < player.position() < 5, what="playing from the start")
 
 
+def test_no_video_output_is_told_after_time_played_not_the_position(player: Playback) -> None:
+    # Audio only: no video output, ever. Opened near the end, the position is far past any
+    # grace at once; what counts is how long it has played.
+    started(player, start_at=LENGTH - 8)
+    assert not player.video_missing(1.0)
+    wait_for(lambda: player.video_missing(1.0), what="the missing video output told")
+    assert player.first_time_at is not None and time.monotonic() - player.first_time_at >= 1.0
+
+
 def test_a_missing_file_is_a_clear_error(player: Playback, tmp_path) -> None:
     with pytest.raises(StepCampusError, match="is not on this computer"):
         player.open(tmp_path / "gone.webm")
