@@ -65,10 +65,8 @@ def load_notes(view: CourseView, module_id: str, language: str) -> Notes | None:
     if path is None:
         return None
     front = split_front_matter(view.read_text(path), path)
-    module_files = {text["file"]: module["id"] for module in view.course["modules"]
-                    for text in module["languages"].values()}
     rendered = render_markdown(front.body, module_path=path, package_files=frozenset(view.files),
-                               link_modules=module_files)
+                               link_modules=view.module_links(shown))
     return Notes(view.id, module_id, shown, path, rendered.html, parse_timings(front.meta))
 
 

@@ -94,11 +94,16 @@ class CourseView(PackageView):
 
         info = self.module(module_id, language)
         front = split_front_matter(self.read_text(info.file), info.file)
-        module_files = {text["file"]: module["id"] for module in self.course["modules"]
-                        for text in module["languages"].values()}
-        # A translation may link to a module only the default language has: same target id.
-        for module in self.course["modules"]:
-            module_files.setdefault(f"{info.language}/{module['id']}.md", module["id"])
         return render_markdown(front.body, module_path=info.file,
                                package_files=frozenset(self.files),
-                               link_modules=module_files)
+                               link_modules=self.module_links(info.language))
+
+    def module_links(self, language: str) -> dict[str, str]:
+        """Module files by package path -> module id, for links between modules in a text of
+        `language` (a module or its facilitator notes)."""
+        found = {text["file"]: module["id"] for module in self.course["modules"]
+                 for text in module["languages"].values()}
+        # A translation may link to a module only the default language has: same target id.
+        for module in self.course["modules"]:
+            found.setdefault(f"{language}/{module['id']}.md", module["id"])
+        return found
