@@ -12,7 +12,7 @@ import pytest
 # Qt aborts with neither a display nor a platform plugin chosen; tests never need a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from stepcampus.campus import SAMPLE_COURSE, SAMPLE_KEY, Campus
+from stepcampus.campus import SAMPLE_COURSE, SAMPLE_KEY, SAMPLE_SERIES, Campus
 from stepcampus.coursepack.build import BuildResult, build
 from stepcampus.coursepack.keys import load_private_key
 from stepcampus.paths import SAMPLE_COURSES_DIR
@@ -37,6 +37,13 @@ def sample_key():
 def sample_build(tmp_path_factory: pytest.TempPathFactory, sample_key) -> BuildResult:
     """The sample course, built once with its shipped (trusted) sample key."""
     return build(SAMPLE_SOURCE, tmp_path_factory.mktemp("sample-build"), sample_key)
+
+
+@pytest.fixture(scope="session")
+def series_build(tmp_path_factory: pytest.TempPathFactory, sample_key) -> BuildResult:
+    """The sample webinar series, built once per run with the shipped sample key."""
+    return build(SAMPLE_COURSES_DIR / SAMPLE_SERIES, tmp_path_factory.mktemp("series-build"),
+                 sample_key)
 
 
 @pytest.fixture

@@ -20,8 +20,7 @@ import httpx
 import pytest
 
 from stepcampus.campus import Campus
-from stepcampus.coursepack.build import BuildResult, build
-from stepcampus.paths import SAMPLE_COURSES_DIR
+from stepcampus.coursepack.build import BuildResult
 from tests.lrs_server import ROOT, START_TIMEOUT, free_port
 
 SERIES = "social-protection-in-crises"
@@ -147,12 +146,6 @@ def hubs() -> Iterator[Callable[..., RunningHub]]:
     yield make
     for hub in made:
         hub.stop()
-
-
-@pytest.fixture(scope="session")
-def series_build(tmp_path_factory: pytest.TempPathFactory, sample_key) -> BuildResult:  # type: ignore[no-untyped-def]
-    return build(SAMPLE_COURSES_DIR / SERIES, tmp_path_factory.mktemp("series-build"),
-                 sample_key)
 
 
 @pytest.fixture

@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from stepcampus.coursepack.build import BuildResult, build
 from tests.webinar.helpers import (
-    SAMPLE_SERIES_DIR,
     SAMPLE_SESSION_DIR,
     make_pdf,
     make_talk,
@@ -21,12 +19,6 @@ from tests.webinar.helpers import (
 @pytest.fixture(scope="session")
 def sample_session_dir() -> Path:
     return SAMPLE_SESSION_DIR
-
-
-@pytest.fixture(scope="session")
-def series_build(tmp_path_factory: pytest.TempPathFactory, sample_key) -> BuildResult:
-    """The sample series built once with the shipped sample key."""
-    return build(SAMPLE_SERIES_DIR, tmp_path_factory.mktemp("series-build"), sample_key)
 
 
 @dataclass(frozen=True)
