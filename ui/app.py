@@ -663,7 +663,7 @@ class MainWindow(QMainWindow):
             clock = self.reader.facilitator.clock_view.clock
             same = notes is not None and (notes.course_id, notes.module_id) == (first, second)
             page.present_module(first, second, notes.html if same and notes else "",
-                                clock if same else None)
+                                clock if same else None, self.reader.page)
         else:
             page.present_slides(first, second)
         self.show_page("presenter")

@@ -28,7 +28,7 @@ from ui.context import AppContext
 from ui.facilitator_notes import SessionClockView
 from ui.i18n import tr
 from ui.player_panes import SlideView
-from ui.reader import ModuleBrowser, render_page
+from ui.reader import ModuleBrowser, RenderedPage, render_page
 from ui.widgets import label
 
 NEXT_KEYS = (Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_PageDown, Qt.Key.Key_Space)
@@ -160,19 +160,24 @@ class PresenterPage(QWidget):
 
     # -- what is presented -----------------------------------------------------------------
     def present_module(self, course_id: str, module_id: str, notes_html: str = "",
-                       clock: Any = None) -> None:
-        page = render_page(self.ctx, course_id, module_id, self.ctx.content_language)
-        view = self.ctx.course_view(course_id)
-        self.session = None
-        self.steps = [Step(title, anchor=anchor) for anchor, title in page.headings] or [
-            Step(view.module(module_id, self.ctx.content_language).title)]
-        prefs = self.ctx.preferences
-        from stepcampus.settings import Preferences
+                       clock: Any = None, page: RenderedPage | None = None) -> None:
+        """Present a module: `page`, the reader's rendering of it when it has one (rendering
+        reads and converts the module, which is worker-thread work)."""
+        from dataclasses import replace
 
+        language = self.ctx.content_language
+        if page is None or (page.course_id, page.module_id, page.language) != (
+                course_id, module_id, language):
+            page = render_page(self.ctx, course_id, module_id, language)
+        view = self.ctx.course_view(course_id)
+        title = view.module(module_id, language).title
+        self.session = None
+        self.steps = [Step(t, anchor=anchor) for anchor, t in page.headings] or [Step(title)]
+        prefs = self.ctx.preferences
         # The room reads from afar: the text much larger than on a desk.
-        big = Preferences(prefs.language, max(prefs.text_size * 2, 22), prefs.high_contrast)
+        big = replace(prefs, text_size=max(prefs.text_size * 2, 22))
         self.audience.show_html(page.html, theme.module_css(big), view, big.text_size)
-        self.title.setText(view.module(module_id, self.ctx.content_language).title)
+        self.title.setText(title)
         self.notes.setHtml(notes_html or self._no_notes())
         self.clock.set_clock(clock)
         self.clock.setVisible(clock is not None)
