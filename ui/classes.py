@@ -358,6 +358,7 @@ class ClassesPage(QWidget):
         left = QVBoxLayout()
         left.addWidget(self.class_list, 1)
         left.addWidget(self.empty_hint)
+        self.empty_hint.hide()  # until the classes are read: "no class yet" only when true
         body = QHBoxLayout()
         body.addLayout(left)
         body.addWidget(self.detail, 1)

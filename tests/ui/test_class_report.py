@@ -74,7 +74,7 @@ def test_the_report_tab_shows_the_numbers_and_exports_them(qtbot, tmp_path: Path
 
     ctx = AppContext(campus)
     ctx.store_ready = True
-    ctx.sign_in(Learner(maria.id, maria.name))
+    ctx.sign_in(Learner(maria.id, maria.name, "facilitator"))
     page = ClassesPage(ctx)
     qtbot.addWidget(page)
     page.resize(1100, 800)
@@ -180,7 +180,7 @@ def test_a_failed_export_is_said_and_writes_nothing(qtbot, tmp_path: Path,
     classes.create_class(factory, "Cohort 3", maria.id)
     ctx = AppContext(campus)
     ctx.store_ready = True
-    ctx.sign_in(Learner(maria.id, maria.name))
+    ctx.sign_in(Learner(maria.id, maria.name, "facilitator"))
     page = ClassesPage(ctx)
     qtbot.addWidget(page)
     page.show()

@@ -45,7 +45,7 @@ def test_create_enrol_plan_take_attendance_and_export(qtbot, tmp_path: Path, cam
     bo = activity.create_profile(factory, "Bo Chen")
     ctx = AppContext(campus)
     ctx.store_ready = True
-    ctx.sign_in(Learner(maria.id, maria.name))
+    ctx.sign_in(Learner(maria.id, maria.name, "facilitator"))
     page = ClassesPage(ctx)
     qtbot.addWidget(page)
     page.show()
@@ -169,7 +169,7 @@ def test_a_refused_change_is_said_and_the_page_shows_what_is_saved(qtbot, campus
     sitting = classes.plan_session(factory, group.id, "Day 1", "2026-12-10T09:00", "UTC", 60)
     ctx = AppContext(campus)
     ctx.store_ready = True
-    ctx.sign_in(Learner(maria.id, maria.name))
+    ctx.sign_in(Learner(maria.id, maria.name, "facilitator"))
     page = ClassesPage(ctx)
     qtbot.addWidget(page)
     page.show()
