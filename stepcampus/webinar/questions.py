@@ -7,7 +7,6 @@ id goes to the server with it, so sending it again after a cut connection stores
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -16,9 +15,9 @@ from sqlalchemy import func, select, text, update
 
 from stepcampus.errors import InputError, Problem
 from stepcampus.progress import xapi
-from stepcampus.progress.activity import _profile
+from stepcampus.progress.activity import _profile, _record
 from stepcampus.store.database import SessionFactory, write_session
-from stepcampus.store.models import AskedQuestion, OutboxStatement, utcnow
+from stepcampus.store.models import AskedQuestion, utcnow
 
 TEXT_MAX = 2000
 ID_MAX = 100  # a series or session id, as the learner store keeps it
@@ -100,20 +99,10 @@ def ask_question(factory: SessionFactory, profile_id: str, series_id: str,
         question = AskedQuestion(profile_id=profile_id, series_id=series_id,
                                  session_id=session_id, text=question_text, asked_at=now)
         session.add(question)
-        activity = session_activity(series_id, session_id)
-        statement = xapi.statement(
-            xapi.agent(profile.id, profile.name), "asked", activity,
-            result=xapi.result(response=question_text),
-            context_parent=xapi.course_iri(series_id) if session_id is not None else None,
-            timestamp=now)
-        session.add(OutboxStatement(id=statement["id"], profile_id=profile.id,
-                                    statement=_compact(statement), created_at=now))
-        profile.last_used_at = now
+        _record(session, profile, "asked", session_activity(series_id, session_id), at=now,
+                result=xapi.result(response=question_text),
+                context_parent=xapi.course_iri(series_id) if session_id is not None else None)
     return question
-
-
-def _compact(statement: dict[str, Any]) -> str:
-    return json.dumps(statement, ensure_ascii=False, separators=(",", ":"))
 
 
 # Reading ---------------------------------------------------------------------------------------
