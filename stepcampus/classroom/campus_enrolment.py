@@ -27,6 +27,7 @@ import httpx
 
 from stepcampus.classroom.classes import NAME_MAX, USERNAME, enrol, get_class, list_members
 from stepcampus.errors import InputError, Problem
+from stepcampus.http_errors import server_said
 from stepcampus.store.database import SessionFactory
 from stepcampus.store.models import ClassMember, Profile
 from stepcampus.sync.accounts import SyncLink, get_link, save_link
@@ -125,15 +126,6 @@ def link_server(link: SyncLink) -> str:
 # Talking to the campus --------------------------------------------------------------------------
 
 
-def _said(response: httpx.Response) -> str:
-    try:
-        data = response.json()
-    except ValueError:
-        return ""
-    text = data.get("error") if isinstance(data, dict) else None
-    return text.strip()[:300] if isinstance(text, str) else ""
-
-
 class _Campus:
     """One account (or none) on one campus server's /api/."""
 
@@ -178,7 +170,7 @@ class _Campus:
                 return response.json()
             except ValueError:
                 raise self._malformed(what) from None
-        said = _said(response)
+        said = server_said(response)
         if status == 401 and self.link is not None:
             raise CampusError(Problem("campus account", None, f"the campus server at "
                                       f"{self.base} refused user {self.link.username}'s "

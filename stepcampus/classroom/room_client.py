@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from stepcampus.errors import StepCampusError
+from stepcampus.http_errors import server_said
 
 DEFAULT_PORT = 8471
 POLL_SECONDS = 25.0
@@ -56,14 +57,6 @@ def hub_address(text: str) -> str:
     return f"{parts.scheme}://{host}:{port or DEFAULT_PORT}{path}"
 
 
-def _said(response: httpx.Response) -> str:
-    try:
-        message = response.json().get("error")
-    except (ValueError, AttributeError):
-        message = None
-    return str(message) if message else f"HTTP {response.status_code}"
-
-
 class RoomClient:
     """One signed-in account on one hub (a bearer token; the password is not kept)."""
 
@@ -87,11 +80,12 @@ class RoomClient:
             kind = type(exc).__name__
             raise RoomClientError(f"the hub at {address} does not answer ({kind}): is it "
                                   "running, and on this network?", "offline") from None
+        said = server_said(response, or_status=True)
         if response.status_code in (401, 429):
-            raise RoomClientError(_said(response), "unauthorised", response.status_code)
+            raise RoomClientError(said, "unauthorised", response.status_code)
         if response.status_code != 200:
-            raise RoomClientError(f"the hub at {address} refused to sign in: {_said(response)}",
-                                  "server", response.status_code)
+            raise RoomClientError(f"the hub at {address} refused to sign in: {said}", "server",
+                                  response.status_code)
         data = response.json()
         client = cls(address, str(data["token"]), **options)
         client.account = {key: data.get(key) for key in ("username", "name", "role")}
@@ -117,7 +111,7 @@ class RoomClient:
         if response.status_code not in ok:
             kind: Kind = "unauthorised" if response.status_code == 401 else (
                 "server" if response.status_code >= 500 else "refused")
-            raise RoomClientError(_said(response), kind, response.status_code)
+            raise RoomClientError(server_said(response, or_status=True), kind, response.status_code)
         try:
             return response.json()
         except ValueError:

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from stepcampus.coursepack.build import blob_relpath
 from stepcampus.coursepack.install import version_key
 from stepcampus.errors import InputError, Problem, StepCampusError
+from stepcampus.http_errors import server_said
 
 if TYPE_CHECKING:
     import httpx
@@ -122,17 +123,8 @@ def offer(campus: Campus, url: str, course_id: str, auth: Any) -> OfferResult:
                            "password)")
     if answer.status_code >= 300:
         raise OfferRefused(f"the hub at {base} refused {course_id} {version}: "
-                           f"{_said(answer)}")
+                           f"{server_said(answer, or_status=True)}")
     return OfferResult(course_id, version, hub_had, files, size)
-
-
-def _said(answer: httpx.Response) -> str:
-    try:
-        data = answer.json()
-    except ValueError:
-        return answer.text.strip()[:500] or f"HTTP {answer.status_code}"
-    text = data.get("error") if isinstance(data, dict) else None
-    return str(text) if text else f"HTTP {answer.status_code}"
 
 
 def _hub_version(client: httpx.Client, base: str, course_id: str) -> str | None:

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from stepcampus.errors import InputError, Problem, StepCampusError
+from stepcampus.http_errors import server_said
 
 XAPI_VERSION = "1.0.3"
 HOME_PAGE_EXTENSION = "urn:stepcampus:home-page"
@@ -56,15 +57,6 @@ def campus_base(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{path}"
 
 
-def _said(response: httpx.Response) -> str:
-    try:
-        data = response.json()
-    except ValueError:
-        return response.text.strip()[:200]
-    text = data.get("error") if isinstance(data, dict) else None
-    return text[:300] if isinstance(text, str) else ""
-
-
 class Upstream:
     def __init__(self, base: str, token: str | None = None, timeout: float = 30.0,
                  transport: httpx.BaseTransport | None = None) -> None:
@@ -94,7 +86,7 @@ class Upstream:
         status = response.status_code
         if status in ok:
             return response
-        said = _said(response)
+        said = server_said(response)
         said = f": {said}" if said else ""
         if status == 401:
             raise UpstreamError("unauthorised", f"the campus at {self.base} refused the hub's "

@@ -307,12 +307,7 @@ def _state_params(activity_id: str, agent: dict[str, Any], state_id: str) -> dic
 
 def _server_message(response: httpx.Response) -> str:
     """': what the server said', shortened, when it said something readable."""
-    try:
-        data = response.json()
-    except ValueError:
-        text = response.text.strip()
-    else:
-        text = data.get("message") or data.get("error") or "" if isinstance(data, dict) else ""
-        text = text if isinstance(text, str) else ""
-    text = " ".join(text.split())[:200]
+    from stepcampus.http_errors import server_said
+
+    text = server_said(response)
     return f": {text}" if text else ""
