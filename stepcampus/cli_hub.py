@@ -117,9 +117,9 @@ def _say(line: str) -> None:
 
 
 def _campus(args: argparse.Namespace) -> Campus:
-    from stepcampus.campus import Campus
+    from stepcampus.cli import _campus as campus_of
 
-    return Campus(args.data_dir)
+    return campus_of(args)
 
 
 def hub_path(args: argparse.Namespace) -> Path:

@@ -284,7 +284,6 @@ class ClassesPage(QWidget):
         self.classes: list[Any] = []
         self.class_id: str | None = None
         self.data: ClassData | None = None
-        self.dialog: QDialog | None = None
         self._request = 0
 
         self.title = label(name="title")
@@ -555,7 +554,6 @@ class ClassesPage(QWidget):
         self._open(dialog)
 
     def _open(self, dialog: QDialog) -> None:
-        self.dialog = dialog
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
 
