@@ -7,7 +7,6 @@ again while it is (`set_class`); exports are written off it too, each file whole
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from stepcampus.classroom.reports import Bar, pct
 from stepcampus.tasks import Task
 from ui import jobs, theme
 from ui.context import AppContext
@@ -93,14 +93,6 @@ def load_report(ctx: AppContext, class_id: str, language: str, _task: Task) -> C
 
 
 # The chart --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    value: float  # 0..1 of the track
-    text: str  # the value in words, after the bar
-    right: bool = False  # a right answer or a passed score: marked ✓ and coloured
 
 
 def _high_contrast() -> bool:
@@ -200,10 +192,6 @@ def _item(text: str, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignCenter,
         font.setBold(True)
         item.setFont(font)
     return item
-
-
-def _pct(text: str) -> str:
-    return f"{text} %" if text else "–"
 
 
 class ClassReportView(QWidget):
@@ -430,7 +418,7 @@ class ClassReportView(QWidget):
             a = learner.attendance
             for offset, count in enumerate((a.present, a.late, a.absent, a.excused)):
                 table.setItem(row, first_status + offset, _item(str(count)))
-            table.setItem(row, first_status + 4, _item(_pct(share_text(a.share))))
+            table.setItem(row, first_status + 4, _item(pct(share_text(a.share))))
         last = len(report.learners)
         table.setItem(last, 0, _item(w.class_average, Qt.AlignmentFlag.AlignLeft, bold=True))
         done = report.mean_completed
@@ -438,7 +426,7 @@ class ClassReportView(QWidget):
         for column, quiz in enumerate(quizzes, 2):
             table.setItem(last, column, _item(score_text(quiz.mean_best) or "–", bold=True))
         table.setItem(last, first_status + 4,
-                      _item(_pct(share_text(report.mean_attendance)), bold=True))
+                      _item(pct(share_text(report.mean_attendance)), bold=True))
         table.resizeColumnsToContents()
         table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         table.setAccessibleName(w.learners)
@@ -486,7 +474,7 @@ class ClassReportView(QWidget):
         self.share_title.setText(f"<b>{w.share_chart}</b>")
         self.share_chart.set_bars([Bar(tr("Question {number}", number=i.number),
                                        i.share_correct or 0.0,
-                                       _pct(share_text(i.share_correct)) if i.answered else "–")
+                                       pct(share_text(i.share_correct)) if i.answered else "–")
                                    for i in scored])
         self.share_chart.setAccessibleName(w.share_chart)
         self.share_title.setVisible(bool(scored))
@@ -501,21 +489,9 @@ class ClassReportView(QWidget):
             font.setBold(True)
             text.setFont(font)
             column.addWidget(text)
-            if item.correct is None:
-                line = w.essay_line.format(answered=item.answered, takers=item.takers)
-            else:
-                line = w.question_line.format(answered=item.answered, takers=item.takers,
-                                              share=share_text(item.share_correct) or "–")
-            if item.top_wrong is not None:
-                line += " · " + w.top_wrong_line.format(text=w.choice_text(item.top_wrong),
-                                                        count=item.top_wrong.count)
-            column.addWidget(label(line, "hint"))
+            column.addWidget(label(w.question_summary(item), "hint"))
             if item.type in CHOICE_TYPES and item.answered:
-                chart = BarChart([Bar(w.choice_text(c), c.count / item.answered,
-                                      w.chosen_line.format(
-                                          count=c.count,
-                                          share=share_text(c.count / item.answered)),
-                                      right=c.right) for c in item.choices])
+                chart = BarChart(w.choice_bars(item))
                 chart.setAccessibleName(tr("Answers to question {number}", number=item.number))
                 column.addWidget(chart)
             self._questions_layout.insertWidget(at, box)
@@ -561,7 +537,7 @@ class ClassReportView(QWidget):
             _fit_table(table)
         with_quiz = [m for m in learner.modules if m.has_quiz]
         self.scores_title.setText(w.scores_chart.format(mark=f"{report.pass_mark:g}"))
-        self.scores_chart.set_bars([Bar(m.title, m.best or 0.0, _pct(score_text(m.best)),
+        self.scores_chart.set_bars([Bar(m.title, m.best or 0.0, pct(score_text(m.best)),
                                         right=m.passed) for m in with_quiz],
                                    mark=report.pass_mark / 100)
         self.scores_chart.setAccessibleName(self.scores_title.text())

@@ -34,9 +34,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from stepcampus.classroom.reports import Bar
 from stepcampus.tasks import Task
 from ui import jobs
-from ui.class_report import Bar, BarChart
+from ui.class_report import BarChart
 from ui.context import AppContext
 from ui.i18n import tr
 from ui.widgets import label, scroll_area

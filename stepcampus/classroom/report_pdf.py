@@ -11,13 +11,13 @@ report printed in black and white reads the same.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from stepcampus.certificates.fonts import FontFiles, find_font, to_latin1
 from stepcampus.classroom.reports import (
     CHOICE_TYPES,
     ENGLISH,
+    Bar,
     ClassReport,
     ItemAnalysis,
     LearnerReport,
@@ -25,6 +25,7 @@ from stepcampus.classroom.reports import (
     Words,
     account_text,
     averages_text,
+    pct,
     score_text,
     share_text,
 )
@@ -42,14 +43,6 @@ RIGHT = (46, 125, 50)  # right answers, passed scores
 OTHER = (31, 95, 153)  # other answers, scores below the pass mark
 GOLD = (184, 145, 47)
 Colour = tuple[int, int, int]
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    value: float  # 0..1 of the chart's width
-    text: str  # the value in words, printed after the bar
-    right: bool = False
 
 
 class _Pen:
@@ -268,7 +261,7 @@ def _learners_table(pen: _Pen, report: ClassReport, words: Words) -> None:
         a = row.attendance
         for count in (a.present, a.late, a.absent, a.excused):
             pen.cell(status_w, row_h, str(count), "C", fill=stripe)
-        pen.cell(share_w, row_h, _pct(share_text(a.share)), "C", fill=stripe)
+        pen.cell(share_w, row_h, pct(share_text(a.share)), "C", fill=stripe)
         pdf.ln(row_h)
     # The class's averages, under a rule.
     pdf.set_draw_color(*NAVY)
@@ -282,7 +275,7 @@ def _learners_table(pen: _Pen, report: ClassReport, words: Words) -> None:
     for quiz in quizzes:
         pen.cell(quiz_w, row_h, score_text(quiz.mean_best) or "–", "C")
     pdf.cell(4 * status_w, row_h, "")
-    pen.cell(share_w, row_h, _pct(share_text(report.mean_attendance)), "C")
+    pen.cell(share_w, row_h, pct(share_text(report.mean_attendance)), "C")
     pdf.ln(row_h + 2)
     # What the short headings stand for.
     pen.font(7.5, colour=GREY)
@@ -295,10 +288,6 @@ def _learners_table(pen: _Pen, report: ClassReport, words: Words) -> None:
         legend.append(words.passed_legend.format(mark=pen.tick))
     for line in legend:
         pen.para(line, 3.8)
-
-
-def _pct(text: str) -> str:
-    return f"{text} %" if text else "–"
 
 
 def _bars(pen: _Pen, bars: Sequence[Bar], label_w: float, bar_w: float,
@@ -381,7 +370,7 @@ def _quiz_block(pen: _Pen, number: int, quiz: QuizSummary, words: Words) -> None
         pen.font(8.5, bold=True)
         pen.para(words.share_chart, 4.5)
         _bars(pen, [Bar(f"{words.question} {i.number}", i.share_correct or 0.0,
-                        _pct(share_text(i.share_correct)) if i.answered else "–")
+                        pct(share_text(i.share_correct)) if i.answered else "–")
                     for i in scored], 28, 100, row_h=4.6, size=7.5)
     for item in quiz.items:
         _question_block(pen, item, words)
@@ -397,21 +386,9 @@ def _question_block(pen: _Pen, item: ItemAnalysis, words: Words) -> None:
     pen.font(9, bold=True)
     pen.para(f"{item.number}. {item.text}", 4.4, max_lines=3)
     pen.font(8, colour=GREY)
-    if item.correct is None:
-        line = words.essay_line.format(answered=item.answered, takers=item.takers)
-    else:
-        line = words.question_line.format(answered=item.answered, takers=item.takers,
-                                          share=share_text(item.share_correct) or "–")
-    if item.top_wrong is not None:
-        line += " · " + words.top_wrong_line.format(text=words.choice_text(item.top_wrong),
-                                                    count=item.top_wrong.count)
-    pen.para(line, 4.2)
+    pen.para(words.question_summary(item), 4.2)
     if choices:
-        answered = item.answered
-        _bars(pen, [Bar(words.choice_text(c), c.count / answered,
-                        words.chosen_line.format(count=c.count,
-                                                 share=share_text(c.count / answered)),
-                        right=c.right) for c in choices], 92, 58, row_h=4.8, size=7.5)
+        _bars(pen, words.choice_bars(item), 92, 58, row_h=4.8, size=7.5)
     else:
         pdf.ln(1)
 
@@ -447,7 +424,7 @@ def _learner_detail(pen: _Pen, report: ClassReport, learner: LearnerReport,
         if with_quiz:
             pen.font(8.5, colour=GREY)
             pen.para(words.scores_chart.format(mark=f"{report.pass_mark:g}"), 4.5)
-            _bars(pen, [Bar(m.title, m.best or 0.0, _pct(score_text(m.best)), right=m.passed)
+            _bars(pen, [Bar(m.title, m.best or 0.0, pct(score_text(m.best)), right=m.passed)
                         for m in with_quiz], 70, 80, mark=report.pass_mark / 100, row_h=5.6)
     _section(pen, words.attendance, 3 * row_h)
     if report.sessions:

@@ -479,6 +479,21 @@ def score_text(fraction: float | None) -> str:
     return f"{math.floor(fraction * 1000 + 1e-6) / 10:g}"
 
 
+@dataclass(frozen=True)
+class Bar:
+    """One bar of a report's charts, drawn by the PDF and by the desktop alike."""
+
+    label: str
+    value: float  # 0..1 of the chart's width
+    text: str  # the value in words, after the bar
+    right: bool = False  # a right answer or a passed score: marked ✓ and coloured
+
+
+def pct(text: str) -> str:
+    """A share already in words ("75") as a percentage, or a dash for none."""
+    return f"{text} %" if text else "–"
+
+
 def share_text(fraction: float | None) -> str:
     """A share in percent, rounded to one decimal: "66.7". Empty for None."""
     return "" if fraction is None else f"{round(fraction * 100, 1):g}"
@@ -584,6 +599,27 @@ class Words:
         if isinstance(choice.key, bool):
             return self.true if choice.key else self.false
         return choice.text
+
+    def question_summary(self, item: ItemAnalysis) -> str:
+        """Under a question: how many answered, the share right, the wrong answer chosen most."""
+        if item.correct is None:
+            line = self.essay_line.format(answered=item.answered, takers=item.takers)
+        else:
+            line = self.question_line.format(answered=item.answered, takers=item.takers,
+                                             share=share_text(item.share_correct) or "–")
+        if item.top_wrong is not None:
+            line += " · " + self.top_wrong_line.format(text=self.choice_text(item.top_wrong),
+                                                       count=item.top_wrong.count)
+        return line
+
+    def choice_bars(self, item: ItemAnalysis) -> list[Bar]:
+        """A bar for each choice: the share of those who answered that chose it."""
+        if not item.answered:
+            return []
+        return [Bar(self.choice_text(c), c.count / item.answered,
+                    self.chosen_line.format(count=c.count,
+                                            share=share_text(c.count / item.answered)),
+                    right=c.right) for c in item.choices]
 
 
 ENGLISH = Words()
