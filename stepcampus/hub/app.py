@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import anyio
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -84,6 +85,12 @@ async def about(request: Request) -> Response:
                          "xapi": "/xapi/", "upstream": link.base if link else None})
 
 
+def _incoming_file(hub: Hub) -> Path:
+    with tempfile.NamedTemporaryFile(dir=hub.offers.incoming(), suffix=".stepcampus",
+                                     delete=False) as out:
+        return Path(out.name)
+
+
 async def receive_offer(request: Request) -> Response:
     """A learner's bundle of a newer course version: installed as any install is, or refused
     (422, the installer's words) with nothing changed."""
@@ -92,17 +99,17 @@ async def receive_offer(request: Request) -> Response:
     length = request.headers.get("content-length")
     if length is not None and length.isdigit() and int(length) > MAX_OFFER_BYTES:
         raise Refused(413, f"a bundle is at most {MAX_OFFER_BYTES} bytes")
-    with tempfile.NamedTemporaryFile(dir=hub.offers.incoming(), suffix=".stepcampus",
-                                     delete=False) as out:
-        path = Path(out.name)
+    path = await run_in_threadpool(_incoming_file, hub)
     try:
         size = 0
-        with open(path, "wb") as out:
+        # Written through worker threads: a disk slowed by a copy must not hold the event loop
+        # that answers the room's long polls.
+        async with await anyio.open_file(path, "wb") as out:
             async for chunk in request.stream():
                 size += len(chunk)
                 if size > MAX_OFFER_BYTES:
                     raise Refused(413, f"a bundle is at most {MAX_OFFER_BYTES} bytes")
-                out.write(chunk)
+                await out.write(chunk)
         try:
             result = await run_in_threadpool(hub.offers.install, path)
         except InputError as exc:
@@ -111,7 +118,7 @@ async def receive_offer(request: Request) -> Response:
             hub.say(f"refused a course offered by {who.username}: {said}")
             raise Refused(422, said) from None
     finally:
-        path.unlink(missing_ok=True)
+        await run_in_threadpool(path.unlink, missing_ok=True)
     hub.tree.invalidate()
     if not result.already_installed:
         hub.say(f"installed {result.course_id} {result.version} offered by {who.username}")
