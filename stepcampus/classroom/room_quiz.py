@@ -201,10 +201,24 @@ class RoomQuiz:
         question = self._question(number)
         if question.kind == TRUEFALSE:  # choice 0 is True, 1 is False
             return [0 if score(question.question, True) == 1.0 else 1]
-        if question.kind in CHOICE_TYPES:
+        if question.kind == MULTIPLE_ANSWERS:  # full credit is every positive choice together
             return [i for i, a in enumerate(question.question.answers) if a.weight > 0]
+        if question.kind in CHOICE_TYPES:  # a part-credit choice is not the right one
+            return [i for i in range(len(question.choices))
+                    if score(question.question, i) == 1.0]
         return [i for i, label in enumerate(self.tally(number).labels)
                 if score(question.question, label) == 1.0]
+
+    def right_response(self, number: int) -> Any:
+        """A full-credit response in the room's form (to show the feedback written for it), or
+        None when there is none."""
+        question = self._question(number)
+        if question.kind == MULTIPLE_ANSWERS:
+            return self.correct(number)
+        if question.kind in CHOICE_TYPES:
+            return next(iter(self.correct(number)), None)
+        best = [a.text for a in question.question.answers if a.weight >= 100]
+        return best[0] if best else None
 
     def answers(self, number: int) -> dict[str, Any]:
         """Each participant's answer to a question (a copy), as `answer` kept it."""

@@ -394,26 +394,10 @@ class RoomDesk:
                              "labels": labels, "show_of_hands": tally.show_of_hands}
             data["hands"] = quiz.hands(number)
             if data["state"] == "revealed":
-                right = self._right_response(rq)
+                right = quiz.right_response(number)
                 data["feedback"] = [plain_text(t, fmt) for t in quiz.feedback(number, right)] \
                     if right is not None else []
         return data
-
-    @staticmethod
-    def _right_response(rq: RoomQuestion) -> Any:
-        """A full-credit response, to show the feedback written for it."""
-        from stepcampus.quiz.scoring import score
-
-        if rq.kind == "multiple_answers":
-            return [i for i, a in enumerate(rq.question.answers) if a.weight > 0]
-        if rq.kind in CHOICE_TYPES:
-            for i in range(len(rq.choices)):
-                as_scored = i == 0 if rq.kind == "truefalse" else i
-                if score(rq.question, as_scored) == 1.0:
-                    return i
-            return None
-        best = [a.text for a in rq.question.answers if a.weight >= 100]
-        return best[0] if best else None
 
     def learner_view(self, who: Principal) -> dict[str, Any]:
         run = self.run

@@ -183,3 +183,13 @@ def test_a_waiting_screen_is_woken_by_news(room: RoomQuiz) -> None:
 def test_a_quiz_with_nothing_for_a_room_is_refused() -> None:
     with pytest.raises(RoomError, match="no question a room can answer"):
         RoomQuiz("Essays", parse_gift("::e:: Describe. {}", "e.gift"))
+
+
+def test_a_part_credit_choice_is_not_marked_right() -> None:
+    room = RoomQuiz("Part", parse_gift("::p:: Which is best? {=Best ~%50%Half right ~Wrong}",
+                                       "p.gift"))
+    room.release()
+    assert room.correct(1) == [0] and room.right_response(1) == 0
+    room.join("ana", "Ana")
+    room.answer("ana", 1, 1)
+    assert room.credit("ana", 1) == 0.5
