@@ -16,10 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from stepcampus.hub.models import ForwardState, ForwardStatement, HubSetting
 from stepcampus.server.database import (
-    DatabaseError,
     open_server_database,
     session_factory,
-    shown,
     write_session,
 )
 from stepcampus.server.models import StateDocument, StoredStatement
@@ -127,27 +125,8 @@ def queue_for_upstream(factory: sessionmaker[Session], wake: Callable[[], None])
 
 
 def upgrade_hub_tables(engine: Engine) -> None:
-    from alembic import command
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
-
+    from stepcampus.server.database import upgrade_schema
     from stepcampus.store.alembic_setup import alembic_config
 
-    config = alembic_config(MIGRATIONS_DIR)
-    script = ScriptDirectory.from_config(config)
-    known = {rev.revision for rev in script.walk_revisions()}
-    head = script.get_current_head()
-    with engine.connect() as conn:
-        current = MigrationContext.configure(
-            conn, opts={"version_table": VERSION_TABLE}).get_current_heads()
-        unknown = [rev for rev in current if rev not in known]
-        if unknown:
-            raise DatabaseError(
-                f"the hub database {shown(engine.url)} has hub schema {', '.join(unknown)}, "
-                f"newer than this program knows (newest {head}); upgrade STEP Campus to use it")
-        if current == (head,):
-            return
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
-        conn.commit()
+    upgrade_schema(engine, alembic_config(MIGRATIONS_DIR), "the hub database", "hub schema",
+                   VERSION_TABLE)

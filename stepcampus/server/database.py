@@ -103,20 +103,27 @@ def alembic_config() -> Config:
 
 
 def _upgrade(engine: Engine) -> None:
+    upgrade_schema(engine, alembic_config(), "the database", "schema")
+
+
+def upgrade_schema(engine: Engine, config: Config, what: str, schema: str,
+                   version_table: str | None = None) -> None:
+    """Migrate to the newest revision of `config`'s scripts, one starter at a time; a schema
+    newer than this program is refused, naming `what` ("the database") and its `schema`."""
     from alembic import command
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
-    config = alembic_config()
     script = ScriptDirectory.from_config(config)
     known = {rev.revision for rev in script.walk_revisions()}
     head = script.get_current_head()
+    options = {"version_table": version_table} if version_table else {}
     with engine.connect() as conn:
-        current = MigrationContext.configure(conn).get_current_heads()
+        current = MigrationContext.configure(conn, opts=options).get_current_heads()
         unknown = [rev for rev in current if rev not in known]
         if unknown:
             raise DatabaseError(
-                f"the database {shown(engine.url)} has schema {', '.join(unknown)}, newer than "
+                f"{what} {shown(engine.url)} has {schema} {', '.join(unknown)}, newer than "
                 f"this program knows (newest {head}); upgrade STEP Campus to use it")
         if current == (head,):
             return
